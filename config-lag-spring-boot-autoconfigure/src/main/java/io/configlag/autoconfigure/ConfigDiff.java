@@ -1,0 +1,52 @@
+package io.configlag.autoconfigure;
+
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The keys that differ between two snapshots. Values are compared as strings, so that a
+ * config-tree value and a YAML scalar compare by what the application would bind.
+ *
+ * @param added keys only in the new snapshot
+ * @param changed keys in both with different values
+ * @param removed keys only in the old snapshot
+ */
+record ConfigDiff(Set<String> added, Set<String> changed, Set<String> removed) {
+
+	static ConfigDiff between(ConfigSnapshot previous, ConfigSnapshot next) {
+		Map<String, Object> before = previous.properties();
+		Map<String, Object> after = next.properties();
+		Set<String> added = new LinkedHashSet<>();
+		Set<String> changed = new LinkedHashSet<>();
+		Set<String> removed = new LinkedHashSet<>();
+		for (Map.Entry<String, Object> entry : after.entrySet()) {
+			if (!before.containsKey(entry.getKey())) {
+				added.add(entry.getKey());
+			}
+			else if (!Objects.equals(ConfigSnapshot.asString(before.get(entry.getKey())),
+					ConfigSnapshot.asString(entry.getValue()))) {
+				changed.add(entry.getKey());
+			}
+		}
+		for (String key : before.keySet()) {
+			if (!after.containsKey(key)) {
+				removed.add(key);
+			}
+		}
+		return new ConfigDiff(added, changed, removed);
+	}
+
+	boolean isEmpty() {
+		return this.added.isEmpty() && this.changed.isEmpty() && this.removed.isEmpty();
+	}
+
+	Set<String> keys() {
+		Set<String> keys = new LinkedHashSet<>(this.added);
+		keys.addAll(this.changed);
+		keys.addAll(this.removed);
+		return keys;
+	}
+
+}

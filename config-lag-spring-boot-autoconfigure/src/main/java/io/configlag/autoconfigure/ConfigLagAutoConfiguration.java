@@ -1,0 +1,52 @@
+package io.configlag.autoconfigure;
+
+import java.time.Clock;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
+import org.springframework.cloud.context.scope.refresh.RefreshScope;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} that watches the paths in {@code config.lag.paths} and applies
+ * their changes to the running application.
+ *
+ * @author config-lag
+ */
+@AutoConfiguration(after = RefreshAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "config.lag.enabled", matchIfMissing = true)
+@Conditional(OnConfigLagPathsCondition.class)
+@EnableConfigurationProperties(ConfigLagProperties.class)
+public final class ConfigLagAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConfigReloader configLagReloader(ConfigurableApplicationContext context, ConfigLagProperties properties,
+			ObjectProvider<RefreshScope> refreshScope, ObjectProvider<ReloadExecution> execution) {
+		ConfigurableEnvironment environment = context.getEnvironment();
+		MountedConfigReader reader = ConfigLagEnvironmentPostProcessor.createReader(environment, properties);
+		if (MountedConfigPropertySource.get(environment) == null) {
+			// Not started through SpringApplication: load now
+			new MountedConfigPropertySource(reader.read()).addTo(environment, properties.getPrecedence());
+		}
+		return new ConfigReloader(environment, reader, new PropertiesBeanRebinder(context),
+				new LoggingLevelUpdater(environment, context.getBeanFactory()), refreshScope, context,
+				execution.getIfAvailable(() -> ReloadExecution.DIRECT), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConfigWatcher configLagWatcher(ConfigReloader reloader, ConfigLagProperties properties) {
+		ConfigLagProperties.Watch watch = properties.getWatch();
+		return new ConfigWatcher(reloader, watch.getMode(), watch.getPollInterval(), watch.getQuietPeriod());
+	}
+
+}

@@ -1,0 +1,182 @@
+package io.configlag.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for config-lag: which mounted files and directories to load
+ * into the {@code Environment} and how to watch them for changes.
+ *
+ * @author config-lag
+ */
+@ConfigurationProperties("config.lag")
+public class ConfigLagProperties {
+
+	/**
+	 * Whether to load the configured paths into the Environment and apply their changes
+	 * live.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Files or directories to load, typically ConfigMap or Secret volume mounts. A
+	 * directory is read like a mounted volume: '*.yaml', '*.yml' and '*.properties' files
+	 * are parsed, any other file is a config-tree entry (file name = key, content =
+	 * value). A path that may be absent is written 'optional:/path'; it is watched until
+	 * it appears. Later paths override earlier ones.
+	 */
+	private List<String> paths = new ArrayList<>();
+
+	/**
+	 * Where the mounted configuration sits among the Environment's property sources.
+	 */
+	private Precedence precedence = Precedence.EXTERNAL_CONFIG;
+
+	/**
+	 * Largest file that is read; a larger file rejects the whole update.
+	 */
+	private DataSize maxFileSize = DataSize.ofMegabytes(1);
+
+	/**
+	 * File watching.
+	 */
+	private final Watch watch = new Watch();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public List<String> getPaths() {
+		return this.paths;
+	}
+
+	public void setPaths(List<String> paths) {
+		this.paths = paths;
+	}
+
+	public Precedence getPrecedence() {
+		return this.precedence;
+	}
+
+	public void setPrecedence(Precedence precedence) {
+		this.precedence = precedence;
+	}
+
+	public DataSize getMaxFileSize() {
+		return this.maxFileSize;
+	}
+
+	public void setMaxFileSize(DataSize maxFileSize) {
+		this.maxFileSize = maxFileSize;
+	}
+
+	public Watch getWatch() {
+		return this.watch;
+	}
+
+	/**
+	 * File watching settings.
+	 */
+	public static class Watch {
+
+		/**
+		 * How changes are detected. 'auto' uses the operating system's file events where
+		 * the JDK supports them natively (Linux) and polling elsewhere.
+		 */
+		private WatchMode mode = WatchMode.AUTO;
+
+		/**
+		 * Time between two checks in polling mode. A check only compares file metadata;
+		 * files are read when it changed.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(5);
+
+		/**
+		 * How long plain (non-atomic) writes must have stopped before the files are
+		 * read, so that a half-written file is not loaded. A Kubernetes atomic '..data'
+		 * swap is applied without waiting.
+		 */
+		private Duration quietPeriod = Duration.ofMillis(100);
+
+		public WatchMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(WatchMode mode) {
+			this.mode = mode;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getQuietPeriod() {
+			return this.quietPeriod;
+		}
+
+		public void setQuietPeriod(Duration quietPeriod) {
+			this.quietPeriod = quietPeriod;
+		}
+
+	}
+
+	/**
+	 * How changes to the watched paths are detected.
+	 */
+	public enum WatchMode {
+
+		/**
+		 * Native where the JDK's watch service is native, polling elsewhere.
+		 */
+		AUTO,
+
+		/**
+		 * File system events through the JDK's {@link java.nio.file.WatchService}.
+		 */
+		NATIVE,
+
+		/**
+		 * Periodic comparison of file metadata.
+		 */
+		POLLING
+
+	}
+
+	/**
+	 * Where the mounted configuration sits among the Environment's property sources.
+	 */
+	public enum Precedence {
+
+		/**
+		 * Above every other source, command-line arguments included.
+		 */
+		OVERRIDE,
+
+		/**
+		 * Like an external config file: below command-line arguments, Java system
+		 * properties and OS environment variables, above every application.yaml and
+		 * application.properties.
+		 */
+		EXTERNAL_CONFIG,
+
+		/**
+		 * Below every application.yaml and application.properties: values are defaults
+		 * that the packaged configuration overrides.
+		 */
+		FALLBACK
+
+	}
+
+}

@@ -1,0 +1,52 @@
+package io.configlag.autoconfigure;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one reload did. Keys are property names; values are never part of a result.
+ *
+ * @param trigger what started the reload
+ * @param outcome the outcome
+ * @param version the version in effect after the reload
+ * @param previousVersion the version in effect before the reload
+ * @param added the keys that appeared
+ * @param changed the keys whose value changed
+ * @param removed the keys that disappeared
+ * @param notRebound the {@code @ConfigurationProperties} beans affected by the change that
+ * cannot be rebound live (constructor binding, records); they keep their values until a
+ * restart
+ * @param startedAt when the reload started
+ * @param duration how long the reload took
+ * @param writtenAt when the content that was read was written to disk, if known
+ * @param lag from {@code writtenAt} to the end of the reload, if known
+ * @param error why the reload was rejected, without any property value
+ * @author config-lag
+ */
+public record ConfigReloadResult(ReloadTrigger trigger, ReloadOutcome outcome, String version, String previousVersion,
+		Set<String> added, Set<String> changed, Set<String> removed, Set<String> notRebound, Instant startedAt,
+		Duration duration, @Nullable Instant writtenAt, @Nullable Duration lag, @Nullable String error) {
+
+	public ConfigReloadResult {
+		added = Set.copyOf(new TreeSet<>(added));
+		changed = Set.copyOf(new TreeSet<>(changed));
+		removed = Set.copyOf(new TreeSet<>(removed));
+		notRebound = Set.copyOf(notRebound);
+	}
+
+	/**
+	 * Return every key that was added, changed or removed, sorted.
+	 * @return the keys
+	 */
+	public Set<String> keys() {
+		Set<String> keys = new TreeSet<>(this.added);
+		keys.addAll(this.changed);
+		keys.addAll(this.removed);
+		return keys;
+	}
+
+}

@@ -1,0 +1,280 @@
+package io.configlag.autoconfigure;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.cloud.context.scope.refresh.RefreshScope;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MutablePropertySources;
+
+/**
+ * Reads the watched paths and, when their properties changed, applies the new version:
+ * binds and validates the affected {@code @ConfigurationProperties} beans against the new
+ * version first, then swaps the property source, moves the new state into the beans,
+ * applies {@code logging.level.*}, refreshes the {@code @RefreshScope} and publishes an
+ * {@link EnvironmentChangeEvent} and a {@link ConfigReloadedEvent}. Anything that fails
+ * before the swap rejects the version; anything that fails after it rolls everything back.
+ * Reloads are serialised.
+ *
+ * @author config-lag
+ */
+final class ConfigReloader {
+
+	private static final Log logger = LogFactory.getLog(ConfigReloader.class);
+
+	private static final String ATTACHED_SOURCE_NAME = "configurationProperties";
+
+	private static final int MAX_LOGGED_KEYS = 20;
+
+	private final ConfigurableEnvironment environment;
+
+	private final MountedConfigReader reader;
+
+	private final PropertiesBeanRebinder rebinder;
+
+	private final LoggingLevelUpdater loggingLevels;
+
+	private final ObjectProvider<RefreshScope> refreshScope;
+
+	private final ApplicationEventPublisher publisher;
+
+	private final ReloadExecution execution;
+
+	private final Clock clock;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Map<ReloadOutcome, AtomicLong> counts = new EnumMap<>(ReloadOutcome.class);
+
+	private volatile @Nullable ConfigReloadResult lastReload;
+
+	private volatile @Nullable ConfigReloadResult lastSuccess;
+
+	private @Nullable String lastLoggedError;
+
+	ConfigReloader(ConfigurableEnvironment environment, MountedConfigReader reader, PropertiesBeanRebinder rebinder,
+			LoggingLevelUpdater loggingLevels, ObjectProvider<RefreshScope> refreshScope,
+			ApplicationEventPublisher publisher, ReloadExecution execution, Clock clock) {
+		this.environment = environment;
+		this.reader = reader;
+		this.rebinder = rebinder;
+		this.loggingLevels = loggingLevels;
+		this.refreshScope = refreshScope;
+		this.publisher = publisher;
+		this.execution = execution;
+		this.clock = clock;
+		for (ReloadOutcome outcome : ReloadOutcome.values()) {
+			this.counts.put(outcome, new AtomicLong());
+		}
+	}
+
+	/**
+	 * Read the watched paths and apply what changed. Never throws: a failure is reported
+	 * in the result.
+	 * @param trigger what started the reload
+	 * @return the result
+	 */
+	ConfigReloadResult reload(ReloadTrigger trigger) {
+		this.lock.lock();
+		try {
+			return this.execution.execute(trigger, () -> doReload(trigger));
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Return the snapshot currently in the {@code Environment}.
+	 * @return the current snapshot
+	 */
+	ConfigSnapshot current() {
+		MountedConfigPropertySource source = MountedConfigPropertySource.get(this.environment);
+		return (source != null) ? source.getSnapshot() : ConfigSnapshot.EMPTY;
+	}
+
+	MountedConfigReader getReader() {
+		return this.reader;
+	}
+
+	@Nullable ConfigReloadResult getLastReload() {
+		return this.lastReload;
+	}
+
+	@Nullable ConfigReloadResult getLastSuccess() {
+		return this.lastSuccess;
+	}
+
+	long getCount(ReloadOutcome outcome) {
+		return this.counts.get(outcome).get();
+	}
+
+	private ConfigReloadResult doReload(ReloadTrigger trigger) {
+		Instant startedAt = this.clock.instant();
+		long start = System.nanoTime();
+		ConfigSnapshot previous = current();
+		ConfigSnapshot next;
+		try {
+			next = this.reader.read();
+		}
+		catch (RuntimeException ex) {
+			return rejected(trigger, previous, startedAt, start, ex, null);
+		}
+		if (next.version().equals(previous.version())) {
+			return finish(new ConfigReloadResult(trigger, ReloadOutcome.UNCHANGED, previous.version(),
+					previous.version(), Set.of(), Set.of(), Set.of(), Set.of(), startedAt, since(start),
+					previous.lastWritten(), null, null));
+		}
+		ConfigDiff diff = ConfigDiff.between(previous, next);
+		MountedConfigPropertySource source = new MountedConfigPropertySource(next);
+		if (diff.isEmpty()) {
+			replaceSource(source);
+			return finish(new ConfigReloadResult(trigger, ReloadOutcome.UNCHANGED, next.version(), previous.version(),
+					Set.of(), Set.of(), Set.of(), Set.of(), startedAt, since(start), next.lastWritten(), null, null));
+		}
+		PropertiesBeanRebinder.Prepared prepared;
+		try {
+			prepared = this.rebinder.prepare(diff.keys(), candidateSources(source));
+		}
+		catch (RuntimeException ex) {
+			return rejected(trigger, previous, startedAt, start, ex, diff);
+		}
+		MountedConfigPropertySource previousSource = replaceSource(source);
+		try {
+			applyToContext(prepared, diff.keys());
+		}
+		catch (RuntimeException ex) {
+			rollback(previousSource, prepared, diff.keys());
+			return rejected(trigger, previous, startedAt, start, ex, diff);
+		}
+		Instant writtenAt = next.lastWritten();
+		Instant now = this.clock.instant();
+		Duration lag = (writtenAt != null) ? max(Duration.between(writtenAt, now), Duration.ZERO) : null;
+		ConfigReloadResult result = new ConfigReloadResult(trigger, ReloadOutcome.APPLIED, next.version(),
+				previous.version(), diff.added(), diff.changed(), diff.removed(), prepared.notRebindable(), startedAt,
+				since(start), writtenAt, lag, null);
+		return finish(result);
+	}
+
+	private MutablePropertySources candidateSources(MountedConfigPropertySource source) {
+		MutablePropertySources candidate = new MutablePropertySources(this.environment.getPropertySources());
+		candidate.remove(ATTACHED_SOURCE_NAME);
+		candidate.replace(MountedConfigPropertySource.NAME, source);
+		return candidate;
+	}
+
+	private MountedConfigPropertySource replaceSource(MountedConfigPropertySource source) {
+		MountedConfigPropertySource previous = MountedConfigPropertySource.get(this.environment);
+		this.environment.getPropertySources().replace(MountedConfigPropertySource.NAME, source);
+		return Objects.requireNonNull(previous);
+	}
+
+	private void applyToContext(PropertiesBeanRebinder.Prepared prepared, Set<String> keys) {
+		prepared.apply();
+		this.loggingLevels.apply(keys);
+		RefreshScope scope = this.refreshScope.getIfAvailable();
+		if (scope != null) {
+			scope.refreshAll();
+		}
+		this.publisher.publishEvent(new EnvironmentChangeEvent(this, keys));
+	}
+
+	private void rollback(MountedConfigPropertySource previousSource, PropertiesBeanRebinder.Prepared prepared,
+			Set<String> keys) {
+		try {
+			this.environment.getPropertySources().replace(MountedConfigPropertySource.NAME, previousSource);
+			prepared.rollback();
+			this.loggingLevels.apply(keys);
+			RefreshScope scope = this.refreshScope.getIfAvailable();
+			if (scope != null) {
+				scope.refreshAll();
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Failed to roll back to config version " + previousSource.getSnapshot().version(), ex);
+		}
+	}
+
+	private ConfigReloadResult rejected(ReloadTrigger trigger, ConfigSnapshot previous, Instant startedAt, long start,
+			Throwable ex, @Nullable ConfigDiff diff) {
+		String error = RejectionMessages.describe(ex);
+		ConfigDiff attempted = (diff != null) ? diff : new ConfigDiff(Set.of(), Set.of(), Set.of());
+		ConfigReloadResult result = new ConfigReloadResult(trigger, ReloadOutcome.REJECTED, previous.version(),
+				previous.version(), attempted.added(), attempted.changed(), attempted.removed(), Set.of(), startedAt,
+				since(start), null, null, error);
+		if (!error.equals(this.lastLoggedError)) {
+			this.lastLoggedError = error;
+			logger.warn("Config update rejected, keeping version " + previous.version() + ": " + error);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Config update rejected again, keeping version " + previous.version() + ": " + error);
+		}
+		return finish(result);
+	}
+
+	private ConfigReloadResult finish(ConfigReloadResult result) {
+		this.counts.get(result.outcome()).incrementAndGet();
+		this.lastReload = result;
+		if (result.outcome() == ReloadOutcome.APPLIED) {
+			this.lastSuccess = result;
+			this.lastLoggedError = null;
+			if (logger.isInfoEnabled()) {
+				logger.info("Config version " + result.version() + " applied (was " + result.previousVersion()
+						+ "; added " + names(result.added()) + ", changed " + names(result.changed()) + ", removed "
+						+ names(result.removed()) + "; lag " + millis(result.lag()) + ", took "
+						+ millis(result.duration()) + ")");
+			}
+			if (!result.notRebound().isEmpty()) {
+				logger.warn("Beans " + result.notRebound() + " use constructor binding and keep their values until"
+						+ " the application restarts");
+			}
+		}
+		else if (result.outcome() == ReloadOutcome.UNCHANGED && logger.isDebugEnabled()) {
+			logger.debug("Config unchanged (version " + result.version() + ", trigger " + result.trigger() + ")");
+		}
+		try {
+			this.publisher.publishEvent(new ConfigReloadedEvent(result));
+		}
+		catch (RuntimeException ex) {
+			logger.error("A ConfigReloadedEvent listener failed", ex);
+		}
+		return result;
+	}
+
+	private static String names(Collection<String> keys) {
+		if (keys.size() <= MAX_LOGGED_KEYS) {
+			return keys.toString();
+		}
+		return keys.stream().limit(MAX_LOGGED_KEYS).collect(Collectors.joining(", ", "[", ", ... "))
+				+ (keys.size() - MAX_LOGGED_KEYS) + " more]";
+	}
+
+	private static String millis(@Nullable Duration duration) {
+		return (duration != null) ? duration.toMillis() + " ms" : "unknown";
+	}
+
+	private static Duration since(long start) {
+		return Duration.ofNanos(System.nanoTime() - start);
+	}
+
+	private static Duration max(Duration a, Duration b) {
+		return (a.compareTo(b) >= 0) ? a : b;
+	}
+
+}

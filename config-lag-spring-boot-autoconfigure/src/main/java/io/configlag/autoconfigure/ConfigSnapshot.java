@@ -1,0 +1,83 @@
+package io.configlag.autoconfigure;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.origin.OriginTrackedValue;
+
+/**
+ * An immutable view of everything read from the watched paths at one moment.
+ *
+ * @param properties the merged properties, in precedence order (values may be
+ * {@link OriginTrackedValue}s)
+ * @param version a short hash of the content that was read
+ * @param paths what was found at each watched path
+ * @param fingerprint cheap metadata of the paths taken just before reading, used to tell
+ * whether anything may have changed since
+ */
+record ConfigSnapshot(Map<String, Object> properties, String version, List<PathState> paths,
+		List<String> fingerprint) {
+
+	static final ConfigSnapshot EMPTY = new ConfigSnapshot(Collections.emptyMap(), "none", List.of(), List.of());
+
+	/**
+	 * Return the property value as the string that is compared between versions.
+	 * @param name the property name
+	 * @return the value as a string or {@code null}
+	 */
+	@Nullable String getString(String name) {
+		return asString(this.properties.get(name));
+	}
+
+	static @Nullable String asString(@Nullable Object value) {
+		if (value instanceof OriginTrackedValue tracked) {
+			value = tracked.getValue();
+		}
+		return (value != null) ? value.toString() : null;
+	}
+
+	/**
+	 * Return the most recent time that content of any watched path was written.
+	 * @return the latest write time or {@code null}
+	 */
+	@Nullable Instant lastWritten() {
+		Instant latest = null;
+		for (PathState path : this.paths) {
+			if (path.writtenAt() != null && (latest == null || path.writtenAt().isAfter(latest))) {
+				latest = path.writtenAt();
+			}
+		}
+		return latest;
+	}
+
+	/**
+	 * What was found at one watched path.
+	 *
+	 * @param path the watched path
+	 * @param kind what the path is
+	 * @param kubeletVolume whether it is (or is inside) a volume written by the kubelet's
+	 * atomic writer
+	 * @param writtenAt when its current content was written: the time of the {@code ..data}
+	 * symlink for a kubelet volume, the newest file modification time otherwise
+	 * @param keys the number of keys read from it
+	 * @param files the files read, relative to the path
+	 */
+	record PathState(WatchedPath path, PathKind kind, boolean kubeletVolume, @Nullable Instant writtenAt, int keys,
+			List<String> files) {
+
+	}
+
+	/**
+	 * What a watched path is.
+	 */
+	enum PathKind {
+
+		FILE, DIRECTORY, MISSING
+
+	}
+
+}

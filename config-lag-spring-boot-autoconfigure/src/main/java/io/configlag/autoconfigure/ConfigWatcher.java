@@ -1,0 +1,393 @@
+package io.configlag.autoconfigure;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Watches the configured paths and triggers reloads. In native mode a
+ * {@link WatchService} watches each directory (and the parent of each watched file); the
+ * kubelet's atomic {@code ..data} swap triggers a reload at once, other writes are
+ * coalesced over a quiet period so that a half-written file is not read. In polling mode
+ * the file metadata is compared periodically and files are read only when it changed.
+ * Whether anything changed is always decided by the content that was read.
+ *
+ * @author config-lag
+ */
+final class ConfigWatcher implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(ConfigWatcher.class);
+
+	private final ConfigReloader reloader;
+
+	private final MountedConfigReader reader;
+
+	private final WatchMode requestedMode;
+
+	private final Duration pollInterval;
+
+	private final Duration quietPeriod;
+
+	private final Object monitor = new Object();
+
+	private volatile WatchMode mode;
+
+	private volatile boolean running;
+
+	private @Nullable ScheduledExecutorService executor;
+
+	private @Nullable NativeWatch nativeWatch;
+
+	private @Nullable ScheduledFuture<?> pending;
+
+	private volatile List<String> lastFingerprint = List.of();
+
+	ConfigWatcher(ConfigReloader reloader, WatchMode mode, Duration pollInterval, Duration quietPeriod) {
+		this.reloader = reloader;
+		this.reader = reloader.getReader();
+		this.requestedMode = mode;
+		this.mode = mode;
+		this.pollInterval = pollInterval;
+		this.quietPeriod = quietPeriod;
+	}
+
+	/**
+	 * Return the mode in use: {@code native} or {@code polling}.
+	 * @return the effective mode
+	 */
+	WatchMode getMode() {
+		return this.mode;
+	}
+
+	@Override
+	public void start() {
+		synchronized (this.monitor) {
+			if (this.running) {
+				return;
+			}
+			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+				Thread thread = new Thread(runnable, "config-lag-reload");
+				thread.setDaemon(true);
+				return thread;
+			});
+			this.executor = executor;
+			this.lastFingerprint = this.reloader.current().fingerprint();
+			WatchMode mode = resolve(this.requestedMode);
+			if (mode == WatchMode.NATIVE) {
+				try {
+					NativeWatch nativeWatch = new NativeWatch();
+					nativeWatch.start();
+					this.nativeWatch = nativeWatch;
+				}
+				catch (IOException | RuntimeException ex) {
+					logger.warn("Cannot watch " + paths() + " with file system events (" + ex
+							+ "); polling every " + this.pollInterval.toMillis() + " ms instead");
+					mode = WatchMode.POLLING;
+				}
+			}
+			this.mode = mode;
+			if (mode == WatchMode.POLLING) {
+				long interval = Math.max(1, this.pollInterval.toMillis());
+				executor.scheduleWithFixedDelay(() -> checkFingerprint(ReloadTrigger.POLL), interval, interval,
+						TimeUnit.MILLISECONDS);
+			}
+			// Changes between the initial read and now would otherwise go unnoticed
+			ReloadTrigger trigger = (mode == WatchMode.NATIVE) ? ReloadTrigger.WATCH : ReloadTrigger.POLL;
+			executor.execute(() -> checkFingerprint(trigger));
+			this.running = true;
+			logger.debug("Watching " + paths() + " (" + mode.name().toLowerCase() + ")");
+		}
+	}
+
+	@Override
+	public void stop() {
+		synchronized (this.monitor) {
+			this.running = false;
+			if (this.nativeWatch != null) {
+				this.nativeWatch.close();
+				this.nativeWatch = null;
+			}
+			if (this.executor != null) {
+				this.executor.shutdownNow();
+				try {
+					this.executor.awaitTermination(5, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				this.executor = null;
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	static WatchMode resolve(WatchMode mode) {
+		if (mode != WatchMode.AUTO) {
+			return mode;
+		}
+		try (WatchService service = FileSystems.getDefault().newWatchService()) {
+			return service.getClass().getName().contains("Polling") ? WatchMode.POLLING : WatchMode.NATIVE;
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			return WatchMode.POLLING;
+		}
+	}
+
+	private void checkFingerprint(ReloadTrigger trigger) {
+		try {
+			List<String> fingerprint = this.reader.fingerprint();
+			if (!fingerprint.equals(this.lastFingerprint)) {
+				this.lastFingerprint = fingerprint;
+				this.reloader.reload(trigger);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Config check failed", ex);
+		}
+	}
+
+	private void reload() {
+		try {
+			this.lastFingerprint = this.reader.fingerprint();
+			this.reloader.reload(ReloadTrigger.WATCH);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Config reload failed", ex);
+		}
+	}
+
+	private void reloadNow() {
+		synchronized (this.monitor) {
+			if (this.executor == null) {
+				return;
+			}
+			if (this.pending != null) {
+				this.pending.cancel(false);
+				this.pending = null;
+			}
+			this.executor.execute(this::reload);
+		}
+	}
+
+	private void reloadAfterQuietPeriod() {
+		synchronized (this.monitor) {
+			if (this.executor == null) {
+				return;
+			}
+			if (this.pending != null) {
+				this.pending.cancel(false);
+			}
+			this.pending = this.executor.schedule(this::reload, this.quietPeriod.toNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private List<Path> paths() {
+		return this.reader.getPaths().stream().map(WatchedPath::path).toList();
+	}
+
+	/**
+	 * A {@link WatchService} with its thread.
+	 */
+	private final class NativeWatch implements Runnable {
+
+		private final WatchService service;
+
+		private final Map<WatchKey, Path> keys = new ConcurrentHashMap<>();
+
+		private final Thread thread;
+
+		private volatile boolean open = true;
+
+		NativeWatch() throws IOException {
+			this.service = FileSystems.getDefault().newWatchService();
+			this.thread = new Thread(this, "config-lag-watcher");
+			this.thread.setDaemon(true);
+		}
+
+		void start() throws IOException {
+			register();
+			this.thread.start();
+		}
+
+		void close() {
+			this.open = false;
+			try {
+				this.service.close();
+			}
+			catch (IOException ex) {
+				// Ignore
+			}
+			this.thread.interrupt();
+			try {
+				this.thread.join(TimeUnit.SECONDS.toMillis(5));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		@Override
+		public void run() {
+			while (this.open) {
+				WatchKey key;
+				try {
+					key = this.service.take();
+				}
+				catch (InterruptedException | ClosedWatchServiceException ex) {
+					return;
+				}
+				try {
+					handle(key);
+				}
+				catch (RuntimeException ex) {
+					logger.error("Failed to handle file system events", ex);
+				}
+			}
+		}
+
+		private void handle(WatchKey key) {
+			Path directory = this.keys.get(key);
+			boolean now = false;
+			boolean quiet = false;
+			boolean reregister = false;
+			for (WatchEvent<?> event : key.pollEvents()) {
+				if (event.kind() == StandardWatchEventKinds.OVERFLOW || directory == null) {
+					now = true;
+					reregister = true;
+					continue;
+				}
+				String name = event.context().toString();
+				if (MountedConfigReader.DATA_LINK.equals(name)) {
+					now = true;
+				}
+				else if (name.startsWith(".") || MountedConfigReader.isKubeletVolume(directory)) {
+					// kubelet bookkeeping (..<timestamp>, ..data_tmp, key symlinks) or hidden
+					// editor files
+				}
+				else if (isRelevant(directory, directory.resolve(name))) {
+					quiet = true;
+					reregister |= event.kind() != StandardWatchEventKinds.ENTRY_MODIFY;
+				}
+			}
+			if (!key.reset()) {
+				this.keys.remove(key);
+				quiet = true;
+				reregister = true;
+			}
+			if (reregister) {
+				try {
+					register();
+				}
+				catch (IOException ex) {
+					logger.warn("Failed to watch " + paths() + " again: " + ex);
+				}
+			}
+			if (now) {
+				reloadNow();
+			}
+			else if (quiet) {
+				reloadAfterQuietPeriod();
+			}
+		}
+
+		private boolean isRelevant(Path directory, Path changed) {
+			for (WatchedPath watched : ConfigWatcher.this.reader.getPaths()) {
+				Path path = watched.path();
+				if (changed.equals(path) || changed.startsWith(path) || path.startsWith(changed)) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		private synchronized void register() throws IOException {
+			Set<Path> directories = directories();
+			Set<Path> registered = new HashSet<>(this.keys.values());
+			for (Path directory : directories) {
+				if (!registered.contains(directory)) {
+					try {
+						WatchKey key = directory.register(this.service, StandardWatchEventKinds.ENTRY_CREATE,
+								StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+						this.keys.put(key, directory);
+					}
+					catch (IOException ex) {
+						if (Files.isDirectory(directory)) {
+							throw ex;
+						}
+					}
+				}
+			}
+			this.keys.entrySet().removeIf((entry) -> {
+				if (!directories.contains(entry.getValue()) || !entry.getKey().isValid()) {
+					entry.getKey().cancel();
+					return true;
+				}
+				return false;
+			});
+		}
+
+		private Set<Path> directories() throws IOException {
+			Set<Path> directories = new LinkedHashSet<>();
+			for (WatchedPath watched : ConfigWatcher.this.reader.getPaths()) {
+				Path path = watched.path();
+				if (Files.isDirectory(path)) {
+					directories.add(path);
+					if (!MountedConfigReader.isKubeletVolume(path)) {
+						addSubdirectories(path, directories);
+					}
+				}
+				else {
+					Path existing = path.getParent();
+					while (existing != null && !Files.isDirectory(existing)) {
+						existing = existing.getParent();
+					}
+					if (existing != null) {
+						directories.add(existing);
+					}
+				}
+			}
+			return directories;
+		}
+
+		private void addSubdirectories(Path root, Set<Path> directories) throws IOException {
+			try (Stream<Path> paths = Files.walk(root)) {
+				paths.filter((path) -> !path.equals(root) && Files.isDirectory(path)
+						&& !root.relativize(path).toString().startsWith(".")
+						&& !root.relativize(path).toString().contains("/."))
+					.forEach(directories::add);
+			}
+		}
+
+	}
+
+}

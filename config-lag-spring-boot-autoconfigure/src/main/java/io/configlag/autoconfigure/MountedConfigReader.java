@@ -1,0 +1,508 @@
+package io.configlag.autoconfigure;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+import io.configlag.autoconfigure.ConfigSnapshot.PathKind;
+import io.configlag.autoconfigure.ConfigSnapshot.PathState;
+
+import org.springframework.boot.env.OriginTrackedMapPropertySource;
+import org.springframework.boot.env.PropertiesPropertySourceLoader;
+import org.springframework.boot.env.PropertySourceLoader;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.util.StringUtils;
+
+/**
+ * Reads the watched paths into a {@link ConfigSnapshot}. A directory is read like a
+ * mounted volume: YAML and properties files are parsed with Spring Boot's own loaders and
+ * any other file is a config-tree entry, read the way Spring Boot's {@code configtree:}
+ * import reads it. A directory written by the kubelet's atomic writer is read through its
+ * {@code ..data} link so that one consistent version is read even while the kubelet swaps
+ * it.
+ *
+ * @author config-lag
+ */
+final class MountedConfigReader {
+
+	static final String DATA_LINK = "..data";
+
+	private static final int MAX_DEPTH = 100;
+
+	private static final int MAX_SWAP_RETRIES = 5;
+
+	private static final String ON_PROFILE = "spring.config.activate.on-profile";
+
+	private final List<WatchedPath> paths;
+
+	private final long maxFileSize;
+
+	private final Predicate<String> profileMatcher;
+
+	private final PropertySourceLoader yamlLoader = new YamlPropertySourceLoader();
+
+	private final PropertySourceLoader propertiesLoader = new PropertiesPropertySourceLoader();
+
+	/**
+	 * Create a new reader.
+	 * @param paths the paths to read, later ones override earlier ones
+	 * @param maxFileSize the largest file that is read, in bytes
+	 * @param profileMatcher tells whether a {@code spring.config.activate.on-profile}
+	 * expression matches the active profiles
+	 */
+	MountedConfigReader(List<WatchedPath> paths, long maxFileSize, Predicate<String> profileMatcher) {
+		this.paths = List.copyOf(paths);
+		this.maxFileSize = maxFileSize;
+		this.profileMatcher = profileMatcher;
+	}
+
+	List<WatchedPath> getPaths() {
+		return this.paths;
+	}
+
+	/**
+	 * Read every watched path.
+	 * @return the snapshot
+	 * @throws ConfigLoadException if anything cannot be read or parsed
+	 */
+	ConfigSnapshot read() {
+		List<String> fingerprint = fingerprint();
+		MessageDigest digest = sha256();
+		Map<String, Object> properties = new LinkedHashMap<>();
+		List<PathState> states = new ArrayList<>(this.paths.size());
+		for (WatchedPath path : this.paths) {
+			PathContent content = readPath(path);
+			digest.update(path.location().getBytes(StandardCharsets.UTF_8));
+			digest.update((byte) 0);
+			digest.update(content.digest());
+			properties.putAll(content.properties());
+			states.add(content.state());
+		}
+		String version = HexFormat.of().formatHex(digest.digest(), 0, 6);
+		return new ConfigSnapshot(Collections.unmodifiableMap(properties), version, List.copyOf(states),
+				fingerprint);
+	}
+
+	/**
+	 * Return cheap metadata of every watched path (link targets, sizes, modification
+	 * times) without reading any file. When it is unchanged, nothing needs to be read.
+	 * @return the fingerprint
+	 */
+	List<String> fingerprint() {
+		List<String> fingerprint = new ArrayList<>(this.paths.size());
+		for (WatchedPath path : this.paths) {
+			fingerprint.add(fingerprint(path.path()));
+		}
+		return fingerprint;
+	}
+
+	private String fingerprint(Path path) {
+		try {
+			if (isKubeletVolume(path)) {
+				return "volume:" + Files.readSymbolicLink(path.resolve(DATA_LINK));
+			}
+			Path parent = path.getParent();
+			if (parent != null && isKubeletVolume(parent) && !Files.isDirectory(path)) {
+				return "volume-file:" + Files.readSymbolicLink(parent.resolve(DATA_LINK)) + ":" + stat(path);
+			}
+			if (Files.isDirectory(path)) {
+				StringBuilder result = new StringBuilder("directory:");
+				try (Stream<Path> files = Files.find(path, MAX_DEPTH, (file, attributes) -> !isHidden(path, file),
+						FileVisitOption.FOLLOW_LINKS)) {
+					files.sorted().forEach((file) -> result.append(path.relativize(file)).append('=')
+						.append(stat(file)).append(';'));
+				}
+				return result.toString();
+			}
+			return "file:" + stat(path);
+		}
+		catch (IOException | UncheckedIOException ex) {
+			return "unreadable:" + ex.getClass().getSimpleName();
+		}
+	}
+
+	private static String stat(Path path) {
+		try {
+			BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+			return attributes.size() + "/" + attributes.lastModifiedTime().toMillis() + "/" + attributes.fileKey();
+		}
+		catch (IOException ex) {
+			return "missing";
+		}
+	}
+
+	static boolean isKubeletVolume(Path directory) {
+		return Files.isSymbolicLink(directory.resolve(DATA_LINK));
+	}
+
+	private PathContent readPath(WatchedPath watched) {
+		Path path = watched.path();
+		if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+			if (watched.optional()) {
+				return PathContent.missing(watched);
+			}
+			throw new ConfigLoadException(path, "Config path '" + watched.location()
+					+ "' does not exist (write it as 'optional:" + path + "' if it may be absent)");
+		}
+		for (int attempt = 1;; attempt++) {
+			VolumeVersion version = VolumeVersion.of(path);
+			try {
+				PathContent content = (Files.isDirectory(path)) ? readDirectory(watched, version)
+						: readSingleFile(watched, version);
+				if (version == null || version.isCurrent()) {
+					return content;
+				}
+			}
+			catch (ConfigLoadException ex) {
+				if (version == null || version.isCurrent() || attempt >= MAX_SWAP_RETRIES) {
+					throw ex;
+				}
+			}
+			if (attempt >= MAX_SWAP_RETRIES) {
+				throw new ConfigLoadException(path, "Config path '" + watched.location()
+						+ "' kept changing while it was read (" + attempt + " attempts)");
+			}
+		}
+	}
+
+	private PathContent readDirectory(WatchedPath watched, @Nullable VolumeVersion version) {
+		Path root = (version != null) ? version.target() : watched.path();
+		Map<String, Path> files = findFiles(watched.path(), root);
+		MessageDigest digest = sha256();
+		Map<String, Object> properties = new LinkedHashMap<>();
+		Instant newest = null;
+		for (Map.Entry<String, Path> entry : files.entrySet()) {
+			Path file = entry.getValue();
+			Path visible = watched.path().resolve(entry.getKey());
+			byte[] content = readFile(visible, file);
+			digest.update(entry.getKey().getBytes(StandardCharsets.UTF_8));
+			digest.update((byte) 0);
+			digest.update(sha256().digest(content));
+			properties.putAll(parse(entry.getKey(), visible, content));
+			newest = latest(newest, modifiedTime(file));
+		}
+		Instant writtenAt = (version != null) ? version.writtenAt() : newest;
+		PathState state = new PathState(watched, PathKind.DIRECTORY, version != null, writtenAt, properties.size(),
+				List.copyOf(files.keySet()));
+		return new PathContent(state, properties, digest.digest());
+	}
+
+	private PathContent readSingleFile(WatchedPath watched, @Nullable VolumeVersion version) {
+		Path visible = watched.path();
+		Path file = (version != null) ? version.target().resolve(visible.getFileName()) : visible;
+		if (Files.isSymbolicLink(visible) && !Files.exists(visible)) {
+			throw new ConfigLoadException(visible, "Config file '" + visible + "' is a dangling symbolic link");
+		}
+		if (!Files.isRegularFile(file)) {
+			throw new ConfigLoadException(visible, "Config path '" + visible + "' is neither a file nor a directory");
+		}
+		byte[] content = readFile(visible, file);
+		String name = visible.getFileName().toString();
+		Map<String, Object> properties = parse(name, visible, content);
+		Instant writtenAt = (version != null) ? version.writtenAt() : modifiedTime(file);
+		PathState state = new PathState(watched, PathKind.FILE, version != null, writtenAt, properties.size(),
+				List.of(name));
+		return new PathContent(state, properties, sha256().digest(content));
+	}
+
+	private Map<String, Path> findFiles(Path visibleRoot, Path root) {
+		Map<String, Path> files = new TreeMap<>();
+		try (Stream<Path> found = Files.find(root, MAX_DEPTH, (path, attributes) -> !isHidden(root, path)
+				&& (attributes.isRegularFile() || attributes.isSymbolicLink()), FileVisitOption.FOLLOW_LINKS)) {
+			found.forEach((path) -> {
+				String relative = StringUtils.cleanPath(root.relativize(path).toString());
+				if (Files.isSymbolicLink(path) && !Files.exists(path)) {
+					throw new ConfigLoadException(visibleRoot.resolve(relative),
+							"Config file '" + visibleRoot.resolve(relative) + "' is a dangling symbolic link");
+				}
+				files.put(relative, path);
+			});
+		}
+		catch (UncheckedIOException ex) {
+			throw ioFailure(visibleRoot, ex.getCause());
+		}
+		catch (IOException ex) {
+			throw ioFailure(visibleRoot, ex);
+		}
+		return files;
+	}
+
+	private static boolean isHidden(Path root, Path path) {
+		if (path.equals(root)) {
+			return true;
+		}
+		for (Path element : root.relativize(path)) {
+			if (element.toString().startsWith(".")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private byte[] readFile(Path visible, Path file) {
+		try {
+			long size = Files.size(file);
+			if (size > this.maxFileSize) {
+				throw tooLarge(visible, size);
+			}
+			byte[] content = Files.readAllBytes(file);
+			if (content.length > this.maxFileSize) {
+				throw tooLarge(visible, content.length);
+			}
+			return content;
+		}
+		catch (IOException ex) {
+			throw ioFailure(visible, ex);
+		}
+	}
+
+	private ConfigLoadException tooLarge(Path visible, long size) {
+		return new ConfigLoadException(visible, "Config file '" + visible + "' is " + size
+				+ " bytes, larger than config.lag.max-file-size (" + this.maxFileSize + " bytes)");
+	}
+
+	private static ConfigLoadException ioFailure(Path path, IOException ex) {
+		if (ex instanceof FileSystemLoopException) {
+			return new ConfigLoadException(path, "Symbolic link loop under '" + path + "'", ex);
+		}
+		if (ex instanceof AccessDeniedException denied) {
+			return new ConfigLoadException(path, "Permission denied reading '" + denied.getFile() + "'", ex);
+		}
+		if (ex instanceof NoSuchFileException missing) {
+			return new ConfigLoadException(path, "'" + missing.getFile() + "' disappeared while it was read", ex);
+		}
+		return new ConfigLoadException(path,
+				"Failed to read '" + path + "': " + ex.getClass().getSimpleName() + " " + ex.getMessage(), ex);
+	}
+
+	private Map<String, Object> parse(String relativeName, Path visible, byte[] content) {
+		String lowerCaseName = relativeName.toLowerCase(java.util.Locale.ROOT);
+		String text = decode(visible, content);
+		if (lowerCaseName.endsWith(".yaml") || lowerCaseName.endsWith(".yml")) {
+			return parseDocuments(this.yamlLoader, "YAML", visible, content, text);
+		}
+		if (lowerCaseName.endsWith(".properties")) {
+			return parseDocuments(this.propertiesLoader, "properties", visible, content, text);
+		}
+		return Map.of(configTreeName(relativeName), configTreeValue(text));
+	}
+
+	private static String decode(Path visible, byte[] content) {
+		for (int i = 0; i < content.length; i++) {
+			if (content[i] == 0) {
+				throw new ConfigLoadException(visible,
+						"Config file '" + visible + "' contains a NUL byte at offset " + i + " (binary data?)");
+			}
+		}
+		CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+			.onMalformedInput(CodingErrorAction.REPORT)
+			.onUnmappableCharacter(CodingErrorAction.REPORT);
+		try {
+			return decoder.decode(ByteBuffer.wrap(content)).toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw new ConfigLoadException(visible, "Config file '" + visible + "' is not valid UTF-8 text", ex);
+		}
+	}
+
+	private Map<String, Object> parseDocuments(PropertySourceLoader loader, String format, Path visible,
+			byte[] content, String text) {
+		if (!StringUtils.hasText(text)) {
+			throw new ConfigLoadException(visible, "Config file '" + visible
+					+ "' is empty; an empty file is treated as a failed write, not as the removal of every key");
+		}
+		List<PropertySource<?>> documents;
+		try {
+			documents = loader.load(visible.toString(), new LoadedFileResource(visible, content));
+		}
+		catch (MarkedYAMLException ex) {
+			throw new ConfigLoadException(visible, "Invalid YAML in '" + visible + "'" + describe(ex), ex);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new ConfigLoadException(visible, "Invalid " + format + " in '" + visible + "': " + safeMessage(ex),
+					ex);
+		}
+		Map<String, Object> properties = new LinkedHashMap<>();
+		for (PropertySource<?> document : documents) {
+			if (document instanceof OriginTrackedMapPropertySource map && isActive(map)) {
+				properties.putAll(map.getSource());
+			}
+		}
+		properties.remove(ON_PROFILE);
+		return properties;
+	}
+
+	private boolean isActive(OriginTrackedMapPropertySource document) {
+		String onProfile = ConfigSnapshot.asString(document.getSource().get(ON_PROFILE));
+		return onProfile == null || this.profileMatcher.test(onProfile);
+	}
+
+	private static String describe(MarkedYAMLException ex) {
+		Mark mark = (ex.getProblemMark() != null) ? ex.getProblemMark() : ex.getContextMark();
+		String where = (mark != null) ? " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) : "";
+		String problem = Objects.requireNonNullElse(ex.getProblem(), ex.getClass().getSimpleName());
+		String context = (ex.getContext() != null) ? " (" + ex.getContext() + ")" : "";
+		return where + ": " + problem + context;
+	}
+
+	private static String safeMessage(Throwable ex) {
+		Throwable cause = ex;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		if (cause instanceof MarkedYAMLException yaml) {
+			return describe(yaml).substring(2);
+		}
+		String message = cause.getMessage();
+		return (message != null) ? message : cause.getClass().getSimpleName();
+	}
+
+	/**
+	 * Return the property name of a config-tree file, as Spring Boot's
+	 * {@code ConfigTreePropertySource} names it: path elements joined with dots.
+	 */
+	private static String configTreeName(String relativeName) {
+		return relativeName.replace('/', '.');
+	}
+
+	/**
+	 * Return the value of a config-tree file, as Spring Boot's
+	 * {@code ConfigTreePropertySource} with {@code AUTO_TRIM_TRAILING_NEW_LINE} returns it:
+	 * a single trailing new line is removed from a single-line value.
+	 */
+	static String configTreeValue(String content) {
+		if (!content.endsWith("\n")) {
+			return content;
+		}
+		if (content.indexOf('\n') != content.length() - 1) {
+			return content;
+		}
+		return content.endsWith("\r\n") ? content.substring(0, content.length() - 2)
+				: content.substring(0, content.length() - 1);
+	}
+
+	private static @Nullable Instant modifiedTime(Path file) {
+		try {
+			return Files.getLastModifiedTime(file).toInstant();
+		}
+		catch (IOException ex) {
+			return null;
+		}
+	}
+
+	private static @Nullable Instant latest(@Nullable Instant a, @Nullable Instant b) {
+		if (a == null) {
+			return b;
+		}
+		return (b != null && b.isAfter(a)) ? b : a;
+	}
+
+	static MessageDigest sha256() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * The version of a kubelet volume that a read started from.
+	 */
+	private record VolumeVersion(Path link, Path linkTarget, Path target, @Nullable Instant writtenAt) {
+
+		static @Nullable VolumeVersion of(Path path) {
+			Path volume = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) ? path : path.getParent();
+			if (volume == null || !isKubeletVolume(volume)) {
+				return null;
+			}
+			Path link = volume.resolve(DATA_LINK);
+			try {
+				Path linkTarget = Files.readSymbolicLink(link);
+				Instant writtenAt = Files.getLastModifiedTime(link, LinkOption.NOFOLLOW_LINKS).toInstant();
+				return new VolumeVersion(link, linkTarget, volume.resolve(linkTarget).normalize(), writtenAt);
+			}
+			catch (IOException ex) {
+				throw ioFailure(link, ex);
+			}
+		}
+
+		boolean isCurrent() {
+			try {
+				return this.linkTarget.equals(Files.readSymbolicLink(this.link));
+			}
+			catch (IOException ex) {
+				return false;
+			}
+		}
+
+	}
+
+	private record PathContent(PathState state, Map<String, Object> properties, byte[] digest) {
+
+		static PathContent missing(WatchedPath path) {
+			return new PathContent(new PathState(path, PathKind.MISSING, false, null, 0, List.of()), Map.of(),
+					new byte[0]);
+		}
+
+	}
+
+	/**
+	 * A file resource whose content was already read, so that it is parsed from exactly
+	 * the bytes that were hashed. Origins keep pointing at the user-visible file.
+	 */
+	private static final class LoadedFileResource extends FileSystemResource {
+
+		private byte @Nullable [] content;
+
+		LoadedFileResource(Path visible, byte[] content) {
+			super(visible);
+			this.content = content;
+		}
+
+		@Override
+		public InputStream getInputStream() throws IOException {
+			byte[] content = this.content;
+			if (content == null) {
+				throw new IOException("Content of " + getDescription() + " was already parsed");
+			}
+			this.content = null;
+			return new ByteArrayInputStream(content);
+		}
+
+	}
+
+}

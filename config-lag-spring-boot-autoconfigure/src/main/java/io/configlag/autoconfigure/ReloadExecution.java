@@ -1,0 +1,24 @@
+package io.configlag.autoconfigure;
+
+import java.util.function.Supplier;
+
+/**
+ * Runs one reload; a hook that observability wraps around the reload (for example with a
+ * Micrometer {@code Observation}).
+ *
+ * @author config-lag
+ */
+@FunctionalInterface
+interface ReloadExecution {
+
+	ReloadExecution DIRECT = (trigger, reload) -> reload.get();
+
+	/**
+	 * Run the given reload.
+	 * @param trigger what started it
+	 * @param reload the reload
+	 * @return its result
+	 */
+	ConfigReloadResult execute(ReloadTrigger trigger, Supplier<ConfigReloadResult> reload);
+
+}
