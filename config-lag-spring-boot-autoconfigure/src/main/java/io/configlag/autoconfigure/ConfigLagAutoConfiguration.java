@@ -28,15 +28,16 @@ import org.springframework.core.env.ConfigurableEnvironment;
 public final class ConfigLagAutoConfiguration {
 
 	@Bean
+	static MountedConfigSourceInstaller configLagPropertySourceInstaller(ConfigurableEnvironment environment) {
+		return new MountedConfigSourceInstaller(environment);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	ConfigReloader configLagReloader(ConfigurableApplicationContext context, ConfigLagProperties properties,
 			ObjectProvider<RefreshScope> refreshScope, ObjectProvider<ReloadExecution> execution) {
 		ConfigurableEnvironment environment = context.getEnvironment();
 		MountedConfigReader reader = ConfigLagEnvironmentPostProcessor.createReader(environment, properties);
-		if (MountedConfigPropertySource.get(environment) == null) {
-			// Not started through SpringApplication: load now
-			new MountedConfigPropertySource(reader.read()).addTo(environment, properties.getPrecedence());
-		}
 		return new ConfigReloader(environment, reader, new PropertiesBeanRebinder(context),
 				new LoggingLevelUpdater(environment, context.getBeanFactory()), refreshScope, context,
 				execution.getIfAvailable(() -> ReloadExecution.DIRECT), Clock.systemUTC());
