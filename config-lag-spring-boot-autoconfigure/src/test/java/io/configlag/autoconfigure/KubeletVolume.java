@@ -43,11 +43,11 @@ import org.springframework.util.FileSystemUtils;
  * {@code ENTRY_DELETE ..data_tmp}, {@code ENTRY_CREATE ..data}, then the key symlinks and
  * {@code ENTRY_DELETE ..<old>}.
  */
-final class KubeletVolume {
+public final class KubeletVolume {
 
-	static final String DATA_DIR_NAME = "..data";
+	public static final String DATA_DIR_NAME = "..data";
 
-	static final String DATA_DIR_TMP_NAME = "..data_tmp";
+	public static final String DATA_DIR_TMP_NAME = "..data_tmp";
 
 	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("'..'yyyy_MM_dd_HH_mm_ss'.'");
 
@@ -67,7 +67,7 @@ final class KubeletVolume {
 	 * @param directory the mount point, created if needed
 	 * @return the volume, empty until the first {@link #write}
 	 */
-	static KubeletVolume configMap(Path directory) {
+	public static KubeletVolume configMap(Path directory) {
 		return new KubeletVolume(createDirectories(directory), PosixFilePermissions.fromString("rw-r--r--"));
 	}
 
@@ -76,15 +76,15 @@ final class KubeletVolume {
 	 * @param directory the mount point, created if needed
 	 * @return the volume, empty until the first {@link #write}
 	 */
-	static KubeletVolume secret(Path directory) {
+	public static KubeletVolume secret(Path directory) {
 		return new KubeletVolume(createDirectories(directory), PosixFilePermissions.fromString("r--------"));
 	}
 
-	Path directory() {
+	public Path directory() {
 		return this.directory;
 	}
 
-	Path path(String key) {
+	public Path path(String key) {
 		return this.directory.resolve(key);
 	}
 
@@ -93,7 +93,7 @@ final class KubeletVolume {
 	 * @param payload the new payload
 	 * @return this volume
 	 */
-	KubeletVolume write(Map<String, String> payload) {
+	public KubeletVolume write(Map<String, String> payload) {
 		Map<String, byte[]> bytes = new LinkedHashMap<>();
 		payload.forEach((key, value) -> bytes.put(key, value.getBytes(StandardCharsets.UTF_8)));
 		return writeBytes(bytes, false);
@@ -105,11 +105,11 @@ final class KubeletVolume {
 	 * @param content the new content
 	 * @return this volume
 	 */
-	KubeletVolume update(String key, String content) {
+	public KubeletVolume update(String key, String content) {
 		return update(key, content.getBytes(StandardCharsets.UTF_8));
 	}
 
-	KubeletVolume update(String key, byte[] content) {
+	public KubeletVolume update(String key, byte[] content) {
 		Map<String, byte[]> next = new LinkedHashMap<>(this.payload);
 		next.put(key, content);
 		return writeBytes(next, false);
@@ -120,7 +120,7 @@ final class KubeletVolume {
 	 * @param key the key
 	 * @return this volume
 	 */
-	KubeletVolume remove(String key) {
+	public KubeletVolume remove(String key) {
 		Map<String, byte[]> next = new LinkedHashMap<>(this.payload);
 		next.remove(key);
 		return writeBytes(next, false);
@@ -130,7 +130,7 @@ final class KubeletVolume {
 	 * The kubelet's periodic re-sync with an unchanged payload: nothing is written.
 	 * @return this volume
 	 */
-	KubeletVolume resync() {
+	public KubeletVolume resync() {
 		return writeBytes(this.payload, false);
 	}
 
@@ -140,7 +140,7 @@ final class KubeletVolume {
 	 * fires, but the content is the same.
 	 * @return this volume
 	 */
-	KubeletVolume rewriteUnchanged() {
+	public KubeletVolume rewriteUnchanged() {
 		return writeBytes(this.payload, true);
 	}
 
@@ -148,7 +148,7 @@ final class KubeletVolume {
 	 * Return the name of the timestamped directory {@code ..data} links to.
 	 * @return the directory name or {@code null} before the first write
 	 */
-	String currentVersionDirectory() {
+	public String currentVersionDirectory() {
 		Path data = this.directory.resolve(DATA_DIR_NAME);
 		try {
 			return Files.isSymbolicLink(data) ? Files.readSymbolicLink(data).toString() : null;
@@ -249,7 +249,7 @@ final class KubeletVolume {
 	/**
 	 * Remove the whole volume, as when the pod's volume is torn down.
 	 */
-	void delete() {
+	public void delete() {
 		try (Stream<Path> paths = Files.walk(this.directory)) {
 			paths.sorted(Comparator.reverseOrder()).forEach((path) -> {
 				try {
