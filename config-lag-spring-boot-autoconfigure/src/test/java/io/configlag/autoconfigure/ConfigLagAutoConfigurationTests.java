@@ -1,0 +1,80 @@
+package io.configlag.autoconfigure;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Conditions and wiring of {@link ConfigLagAutoConfiguration}.
+ */
+class ConfigLagAutoConfigurationTests {
+
+	@TempDir
+	Path temp;
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagAutoConfiguration.class));
+
+	@Test
+	void backsOffWithoutPaths() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(ConfigReloader.class)
+			.doesNotHaveBean(ConfigWatcher.class)
+			.doesNotHaveBean(ConfigLagProperties.class));
+	}
+
+	@Test
+	void backsOffWhenDisabled() {
+		Path volume = KubeletVolume.configMap(this.temp.resolve("config")).write(Map.of("a", "1")).directory();
+		this.runner.withPropertyValues("config.lag.paths=" + volume, "config.lag.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ConfigReloader.class)
+				.doesNotHaveBean(ConfigWatcher.class));
+	}
+
+	@Test
+	void registersSourceReloaderAndWatcherWithPaths() {
+		Path volume = KubeletVolume.configMap(this.temp.resolve("config")).write(Map.of("a", "1")).directory();
+		this.runner.withPropertyValues("config.lag.paths[0]=" + volume).run((context) -> {
+			assertThat(context).hasSingleBean(ConfigReloader.class).hasSingleBean(ConfigWatcher.class);
+			assertThat(context.getEnvironment().getProperty("a")).isEqualTo("1");
+			assertThat(context.getBean(ConfigWatcher.class).isRunning()).isTrue();
+			assertThat(context.getBean(ConfigWatcher.class).getMode()).isIn(WatchMode.NATIVE, WatchMode.POLLING);
+		});
+	}
+
+	@Test
+	void watchModeIsHonoured() {
+		Path volume = KubeletVolume.configMap(this.temp.resolve("config")).write(Map.of("a", "1")).directory();
+		this.runner.withPropertyValues("config.lag.paths=" + volume, "config.lag.watch.mode=polling")
+			.run((context) -> assertThat(context.getBean(ConfigWatcher.class).getMode()).isEqualTo(WatchMode.POLLING));
+	}
+
+	@Test
+	void autoModeIsNativeOnLinux() {
+		if (System.getProperty("os.name").toLowerCase().contains("linux")) {
+			assertThat(ConfigWatcher.resolve(WatchMode.AUTO)).isEqualTo(WatchMode.NATIVE);
+		}
+		else {
+			assertThat(ConfigWatcher.resolve(WatchMode.AUTO)).isIn(WatchMode.NATIVE, WatchMode.POLLING);
+		}
+	}
+
+	@Test
+	void failsOnMissingMandatoryPath() {
+		this.runner.withPropertyValues("config.lag.paths=" + this.temp.resolve("missing"))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.isInstanceOf(ConfigLoadException.class)
+				.hasMessageContaining("missing"));
+	}
+
+}
