@@ -3,6 +3,7 @@ package io.configlag.autoconfigure;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +34,14 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import io.configlag.autoconfigure.ConfigSnapshot.PathKind;
 import io.configlag.autoconfigure.ConfigSnapshot.PathState;
@@ -65,6 +73,28 @@ final class MountedConfigReader {
 	private static final int MAX_SWAP_RETRIES = 5;
 
 	private static final String ON_PROFILE = "spring.config.activate.on-profile";
+
+	/**
+	 * Spring Boot's YAML loader allows any number of aliases and flattens them eagerly, so
+	 * a few hundred bytes of nested aliases expand to billions of properties. A document
+	 * whose aliases expand it beyond this many nodes (or beyond its own size, if larger)
+	 * is rejected before it is loaded.
+	 */
+	private static final long MAX_EXPANDED_YAML_NODES = 100_000;
+
+	/**
+	 * Deepest nesting of a YAML document once its aliases are expanded; Spring Boot's
+	 * loader flattens recursively and overflows the stack on long alias chains.
+	 */
+	private static final int MAX_EXPANDED_YAML_DEPTH = 100;
+
+	/**
+	 * Messages of parser failures that never contain a property value; any other message
+	 * is replaced by the exception's type (SnakeYAML and the JDK put values in theirs).
+	 */
+	private static final List<String> VALUE_FREE_MESSAGES = List.of("Malformed \\uxxxx encoding.",
+			"Nesting Depth exceeded max", "Number of aliases for non-scalar nodes exceeds",
+			"The incoming YAML document exceeds the limit");
 
 	private final List<WatchedPath> paths;
 
@@ -346,7 +376,16 @@ final class MountedConfigReader {
 		}
 		List<PropertySource<?>> documents;
 		try {
+			if (loader == this.yamlLoader) {
+				checkAliasExpansion(visible, text);
+			}
 			documents = loader.load(visible.toString(), new LoadedFileResource(visible, content));
+		}
+		catch (ConfigLoadException ex) {
+			throw ex;
+		}
+		catch (StackOverflowError ex) {
+			throw new ConfigLoadException(visible, "Invalid " + format + " in '" + visible + "': nested too deeply");
 		}
 		catch (MarkedYAMLException ex) {
 			throw new ConfigLoadException(visible, "Invalid YAML in '" + visible + "'" + describe(ex), ex);
@@ -387,7 +426,27 @@ final class MountedConfigReader {
 			return describe(yaml).substring(2);
 		}
 		String message = cause.getMessage();
-		return (message != null) ? message : cause.getClass().getSimpleName();
+		if (message != null && VALUE_FREE_MESSAGES.stream().anyMatch(message::startsWith)) {
+			return message;
+		}
+		return cause.getClass().getSimpleName();
+	}
+
+	/**
+	 * Reject a YAML document whose aliases are recursive or expand it beyond
+	 * {@link #MAX_EXPANDED_YAML_NODES} nodes or {@link #MAX_EXPANDED_YAML_DEPTH} levels,
+	 * measured on the composed node graph without expanding it.
+	 */
+	private static void checkAliasExpansion(Path visible, String text) {
+		LoaderOptions options = new LoaderOptions();
+		options.setMaxAliasesForCollections(Integer.MAX_VALUE);
+		options.setAllowRecursiveKeys(true);
+		options.setCodePointLimit(Integer.MAX_VALUE);
+		for (Node document : new Yaml(options).composeAll(new StringReader(text))) {
+			if (document != null) {
+				new AliasExpansion(visible).check(document);
+			}
+		}
 	}
 
 	/**
@@ -467,6 +526,75 @@ final class MountedConfigReader {
 			catch (IOException ex) {
 				return false;
 			}
+		}
+
+	}
+
+	/**
+	 * Measures the size and depth of a composed YAML document as if its aliases were
+	 * expanded. Nodes are visited in document order, so an alias refers either to a node
+	 * already measured or, when it is recursive, to one still being measured.
+	 */
+	private static final class AliasExpansion {
+
+		private final Path visible;
+
+		private final Map<Node, long[]> measured = new IdentityHashMap<>();
+
+		private final Map<Node, Boolean> inProgress = new IdentityHashMap<>();
+
+		AliasExpansion(Path visible) {
+			this.visible = visible;
+		}
+
+		void check(Node document) {
+			long size = measure(document)[0];
+			if (size > Math.max(MAX_EXPANDED_YAML_NODES, this.measured.size())) {
+				throw new ConfigLoadException(this.visible, "Invalid YAML in '" + this.visible
+						+ "': its aliases expand it to more than " + MAX_EXPANDED_YAML_NODES + " nodes");
+			}
+		}
+
+		private long[] measure(Node node) {
+			long[] known = this.measured.get(node);
+			if (known != null) {
+				return known;
+			}
+			if (this.inProgress.put(node, Boolean.TRUE) != null) {
+				throw new ConfigLoadException(this.visible, "Invalid YAML in '" + this.visible + "' at line "
+						+ (node.getStartMark().getLine() + 1) + ": an anchor contains an alias to itself");
+			}
+			long size = 1;
+			long depth = 0;
+			for (Node child : children(node)) {
+				long[] measuredChild = measure(child);
+				size = Math.min(size + measuredChild[0], Long.MAX_VALUE / 2);
+				depth = Math.max(depth, measuredChild[1]);
+			}
+			depth++;
+			if (depth > MAX_EXPANDED_YAML_DEPTH) {
+				throw new ConfigLoadException(this.visible, "Invalid YAML in '" + this.visible
+						+ "': its aliases nest it deeper than " + MAX_EXPANDED_YAML_DEPTH + " levels");
+			}
+			this.inProgress.remove(node);
+			long[] result = { size, depth };
+			this.measured.put(node, result);
+			return result;
+		}
+
+		private static List<Node> children(Node node) {
+			if (node instanceof SequenceNode sequence) {
+				return sequence.getValue();
+			}
+			if (node instanceof MappingNode mapping) {
+				List<Node> children = new ArrayList<>(mapping.getValue().size() * 2);
+				for (NodeTuple tuple : mapping.getValue()) {
+					children.add(tuple.getKeyNode());
+					children.add(tuple.getValueNode());
+				}
+				return children;
+			}
+			return List.of();
 		}
 
 	}
