@@ -200,7 +200,7 @@ final class MountedConfigReader {
 
 	private PathContent readPath(WatchedPath watched) {
 		Path path = watched.path();
-		if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+		if (!exists(path)) {
 			if (watched.optional()) {
 				return PathContent.missing(watched);
 			}
@@ -226,6 +226,19 @@ final class MountedConfigReader {
 						+ "' kept changing while it was read (" + attempt + " attempts)");
 			}
 		}
+	}
+
+	/**
+	 * Tell whether a watched path exists. A key of a kubelet volume exists when the
+	 * version {@code ..data} links to has it: the kubelet creates and removes the key's
+	 * user-visible link only after the swap.
+	 */
+	private static boolean exists(Path path) {
+		Path volume = path.getParent();
+		if (volume != null && !DATA_LINK.equals(String.valueOf(path.getFileName())) && isKubeletVolume(volume)) {
+			return Files.exists(volume.resolve(DATA_LINK).resolve(path.getFileName()));
+		}
+		return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
 	}
 
 	private PathContent readDirectory(WatchedPath watched, @Nullable VolumeVersion version) {
@@ -263,7 +276,7 @@ final class MountedConfigReader {
 	private PathContent readSingleFile(WatchedPath watched, @Nullable VolumeVersion version) {
 		Path visible = watched.path();
 		Path file = (version != null) ? version.target().resolve(visible.getFileName()) : visible;
-		if (Files.isSymbolicLink(visible) && !Files.exists(visible)) {
+		if (version == null && Files.isSymbolicLink(visible) && !Files.exists(visible)) {
 			throw new ConfigLoadException(visible, "Config file '" + visible + "' is a dangling symbolic link");
 		}
 		if (!Files.isRegularFile(file)) {
