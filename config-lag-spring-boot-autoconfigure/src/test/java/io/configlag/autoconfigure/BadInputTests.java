@@ -424,8 +424,7 @@ class BadInputTests {
 	 * @param bad the bad write
 	 * @param good the next good write, setting {@code app.name=two}
 	 * @param expectedInError texts the rejection message must contain (a regular
-	 * expression when in parentheses)
-	 * (the file or property, and the reason)
+	 * expression when in parentheses): the file or property, and the reason
 	 */
 	private static void rejectThenRecover(AssertableApplicationContext context, Write bad, Write good,
 			String... expectedInError) throws Exception {
