@@ -419,17 +419,42 @@ final class MountedConfigReader {
 		}
 		Map<String, Object> properties = new LinkedHashMap<>();
 		for (PropertySource<?> document : documents) {
-			if (document instanceof OriginTrackedMapPropertySource map && isActive(map)) {
+			if (document instanceof OriginTrackedMapPropertySource map && isActive(map, format, visible)) {
 				properties.putAll(map.getSource());
 			}
 		}
-		properties.remove(ON_PROFILE);
+		properties.keySet().removeIf((key) -> key.equals(ON_PROFILE) || key.startsWith(ON_PROFILE + "["));
 		return properties;
 	}
 
-	private boolean isActive(OriginTrackedMapPropertySource document) {
-		String onProfile = ConfigSnapshot.asString(document.getSource().get(ON_PROFILE));
-		return onProfile == null || this.profileMatcher.test(onProfile);
+	/**
+	 * Tell whether a document is active, reading {@code spring.config.activate.on-profile}
+	 * as Spring Boot binds it: a {@code String[]} (comma-separated or a list) whose
+	 * expressions are or-ed, no restriction when empty.
+	 */
+	private boolean isActive(OriginTrackedMapPropertySource document, String format, Path visible) {
+		Map<String, Object> source = document.getSource();
+		List<String> expressions = new ArrayList<>();
+		String onProfile = ConfigSnapshot.asString(source.get(ON_PROFILE));
+		if (onProfile != null) {
+			for (String expression : StringUtils.delimitedListToStringArray(onProfile, ",")) {
+				expressions.add(expression.trim());
+			}
+		}
+		for (int i = 0; source.containsKey(ON_PROFILE + "[" + i + "]"); i++) {
+			expressions.add(String.valueOf(ConfigSnapshot.asString(source.get(ON_PROFILE + "[" + i + "]"))).trim());
+		}
+		if (expressions.isEmpty() || expressions.equals(List.of(""))) {
+			return true;
+		}
+		try {
+			return expressions.stream().anyMatch(this.profileMatcher);
+		}
+		catch (RuntimeException ex) {
+			throw new ConfigLoadException(visible,
+					"Invalid " + format + " in '" + visible + "': " + ON_PROFILE + " is not a valid profile expression",
+					ex);
+		}
 	}
 
 	private static String describe(MarkedYAMLException ex) {
