@@ -10,9 +10,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import jakarta.validation.constraints.Max;
 import org.awaitility.Awaitility;
@@ -312,12 +314,18 @@ class BadInputTests {
 	@ParameterizedTest
 	@EnumSource(value = WatchMode.class, names = { "NATIVE", "POLLING" })
 	void mountDisappearsAndComesBack(WatchMode mode) {
-		// An unmounted volume leaves its mount point behind, empty
+		// An unmounted volume leaves its mount point behind, empty (RealMountTests
+		// unmounts a real tmpfs where the test may mount)
 		KubeletVolume volume = volume("config.yaml", GOOD_ONE);
 		Path mountPoint = volume.directory();
 		runner(mode, mountPoint).run((context) -> rejectThenRecover(context, () -> {
-			volume.delete();
-			Files.createDirectories(mountPoint);
+			try (Stream<Path> contents = Files.walk(mountPoint)) {
+				for (Path path : contents.sorted(Comparator.reverseOrder()).toList()) {
+					if (!path.equals(mountPoint)) {
+						Files.delete(path);
+					}
+				}
+			}
 		}, () -> KubeletVolume.configMap(mountPoint).write(Map.of("config.yaml", GOOD_TWO)), mountPoint.toString(),
 				"no files"));
 	}
