@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param removed the keys that disappeared
  * @param notRebound the {@code @ConfigurationProperties} beans affected by the change that
  * cannot be rebound live (constructor binding, records); they keep their values until a
- * restart
+ * restart (see {@code config.lag.strategy})
+ * @param restartKeys the changed keys those beans depend on
  * @param startedAt when the reload started
  * @param duration how long the reload took
  * @param writtenAt when the content that was read was written to disk, if known
@@ -28,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @author config-lag
  */
 public record ConfigReloadResult(ReloadTrigger trigger, ReloadOutcome outcome, String version, String previousVersion,
-		Set<String> added, Set<String> changed, Set<String> removed, Set<String> notRebound, Instant startedAt,
+		Set<String> added, Set<String> changed, Set<String> removed, Set<String> notRebound, Set<String> restartKeys, Instant startedAt,
 		Duration duration, @Nullable Instant writtenAt, @Nullable Duration lag, @Nullable String error) {
 
 	public ConfigReloadResult {
@@ -36,6 +37,7 @@ public record ConfigReloadResult(ReloadTrigger trigger, ReloadOutcome outcome, S
 		changed = Set.copyOf(new TreeSet<>(changed));
 		removed = Set.copyOf(new TreeSet<>(removed));
 		notRebound = Set.copyOf(notRebound);
+		restartKeys = Set.copyOf(new TreeSet<>(restartKeys));
 	}
 
 	/**

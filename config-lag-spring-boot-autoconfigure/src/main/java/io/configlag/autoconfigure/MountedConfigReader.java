@@ -349,11 +349,12 @@ final class MountedConfigReader {
 			documents = loader.load(visible.toString(), new LoadedFileResource(visible, content));
 		}
 		catch (MarkedYAMLException ex) {
-			throw new ConfigLoadException(visible, "Invalid YAML in '" + visible + "'" + describe(ex), ex);
+			// The parser's own message quotes the offending line, which may be a secret:
+			// keep only the position and the problem, and do not chain the cause
+			throw new ConfigLoadException(visible, "Invalid YAML in '" + visible + "'" + describe(ex));
 		}
 		catch (IOException | RuntimeException ex) {
-			throw new ConfigLoadException(visible, "Invalid " + format + " in '" + visible + "': " + safeMessage(ex),
-					ex);
+			throw new ConfigLoadException(visible, "Invalid " + format + " in '" + visible + "': " + safeMessage(ex));
 		}
 		Map<String, Object> properties = new LinkedHashMap<>();
 		for (PropertySource<?> document : documents) {
