@@ -102,7 +102,10 @@ final class ConfigWatcher implements SmartLifecycle {
 	 * @return the status
 	 */
 	WatchStatus getStatus() {
-		return new WatchStatus(this.mode, this.running, this.problem, this.lastCheck);
+		NativeWatch nativeWatch = this.nativeWatch;
+		boolean watching = this.running
+				&& ((this.mode == WatchMode.POLLING) ? this.polling != null : nativeWatch != null && nativeWatch.isAlive());
+		return new WatchStatus(this.mode, watching, this.problem, this.lastCheck);
 	}
 
 	/**
@@ -329,6 +332,66 @@ final class ConfigWatcher implements SmartLifecycle {
 	}
 
 	/**
+	 * React to the events of one watched directory: the kubelet's {@code ..data} swap and
+	 * an {@code OVERFLOW} (events were lost) reload at once, with a full re-read; other
+	 * relevant changes reload after the quiet period; an invalid key (the directory was
+	 * deleted or unmounted) and structural changes re-register the directories.
+	 * @param directory the watched directory, {@code null} if unknown
+	 * @param events the events
+	 * @param keyValid whether the watch key is still valid
+	 */
+	void onEvents(@Nullable Path directory, List<WatchEvent<?>> events, boolean keyValid) {
+		boolean now = false;
+		boolean quiet = false;
+		boolean reregister = !keyValid;
+		for (WatchEvent<?> event : events) {
+			if (event.kind() == StandardWatchEventKinds.OVERFLOW || directory == null) {
+				now = true;
+				reregister = true;
+				continue;
+			}
+			String name = event.context().toString();
+			if (MountedConfigReader.DATA_LINK.equals(name)) {
+				now = true;
+			}
+			else if (name.startsWith(".") || MountedConfigReader.isKubeletVolume(directory)) {
+				// kubelet bookkeeping (..<timestamp>, ..data_tmp, key symlinks) or hidden
+				// editor files
+			}
+			else if (isRelevant(directory.resolve(name))) {
+				quiet = true;
+				reregister |= event.kind() != StandardWatchEventKinds.ENTRY_MODIFY;
+			}
+		}
+		quiet |= !keyValid;
+		NativeWatch nativeWatch = this.nativeWatch;
+		if (reregister && nativeWatch != null) {
+			try {
+				nativeWatch.register();
+			}
+			catch (IOException | RuntimeException ex) {
+				fallBackToPolling("cannot watch the directories again: " + ex);
+			}
+		}
+		if (now) {
+			reloadNow();
+		}
+		else if (quiet) {
+			reloadAfterQuietPeriod();
+		}
+	}
+
+	private boolean isRelevant(Path changed) {
+		for (WatchedPath watched : this.reader.getPaths()) {
+			Path path = watched.path();
+			if (changed.equals(path) || changed.startsWith(path) || path.startsWith(changed)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Creates the {@link WatchService}.
 	 */
 	@FunctionalInterface
@@ -342,12 +405,13 @@ final class ConfigWatcher implements SmartLifecycle {
 	 * The state of watching.
 	 *
 	 * @param mode the mode in use
-	 * @param running whether the watcher runs
+	 * @param watching whether changes are being watched right now (the watcher thread is
+	 * alive, or polling is scheduled)
 	 * @param problem why watching is degraded (for example native watching replaced by
 	 * polling), or {@code null}
 	 * @param lastCheck when the watchdog last checked
 	 */
-	record WatchStatus(WatchMode mode, boolean running, @Nullable String problem, @Nullable Instant lastCheck) {
+	record WatchStatus(WatchMode mode, boolean watching, @Nullable String problem, @Nullable Instant lastCheck) {
 
 	}
 
@@ -434,60 +498,15 @@ final class ConfigWatcher implements SmartLifecycle {
 
 		private void handle(WatchKey key) {
 			Path directory = this.keys.get(key);
-			boolean now = false;
-			boolean quiet = false;
-			boolean reregister = false;
-			for (WatchEvent<?> event : key.pollEvents()) {
-				if (event.kind() == StandardWatchEventKinds.OVERFLOW || directory == null) {
-					now = true;
-					reregister = true;
-					continue;
-				}
-				String name = event.context().toString();
-				if (MountedConfigReader.DATA_LINK.equals(name)) {
-					now = true;
-				}
-				else if (name.startsWith(".") || MountedConfigReader.isKubeletVolume(directory)) {
-					// kubelet bookkeeping (..<timestamp>, ..data_tmp, key symlinks) or hidden
-					// editor files
-				}
-				else if (isRelevant(directory, directory.resolve(name))) {
-					quiet = true;
-					reregister |= event.kind() != StandardWatchEventKinds.ENTRY_MODIFY;
-				}
-			}
-			if (!key.reset()) {
+			List<WatchEvent<?>> events = key.pollEvents();
+			boolean valid = key.reset();
+			if (!valid) {
 				this.keys.remove(key);
-				quiet = true;
-				reregister = true;
 			}
-			if (reregister) {
-				try {
-					register();
-				}
-				catch (IOException | RuntimeException ex) {
-					fallBackToPolling("cannot watch the directories again: " + ex);
-				}
-			}
-			if (now) {
-				reloadNow();
-			}
-			else if (quiet) {
-				reloadAfterQuietPeriod();
-			}
+			onEvents(directory, events, valid);
 		}
 
-		private boolean isRelevant(Path directory, Path changed) {
-			for (WatchedPath watched : ConfigWatcher.this.reader.getPaths()) {
-				Path path = watched.path();
-				if (changed.equals(path) || changed.startsWith(path) || path.startsWith(changed)) {
-					return true;
-				}
-			}
-			return false;
-		}
-
-		private synchronized void register() throws IOException {
+		synchronized void register() throws IOException {
 			Set<Path> directories = directories();
 			Set<Path> registered = new HashSet<>(this.keys.values());
 			for (Path directory : directories) {
