@@ -2,6 +2,7 @@ package io.configlag.autoconfigure;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -33,11 +34,15 @@ public record ConfigReloadResult(ReloadTrigger trigger, ReloadOutcome outcome, S
 		Duration duration, @Nullable Instant writtenAt, @Nullable Duration lag, @Nullable String error) {
 
 	public ConfigReloadResult {
-		added = Set.copyOf(new TreeSet<>(added));
-		changed = Set.copyOf(new TreeSet<>(changed));
-		removed = Set.copyOf(new TreeSet<>(removed));
-		notRebound = Set.copyOf(notRebound);
-		restartKeys = Set.copyOf(new TreeSet<>(restartKeys));
+		added = sorted(added);
+		changed = sorted(changed);
+		removed = sorted(removed);
+		notRebound = sorted(notRebound);
+		restartKeys = sorted(restartKeys);
+	}
+
+	private static Set<String> sorted(Set<String> keys) {
+		return Collections.unmodifiableSet(new TreeSet<>(keys));
 	}
 
 	/**

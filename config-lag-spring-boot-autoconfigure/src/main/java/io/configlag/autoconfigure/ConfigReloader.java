@@ -146,6 +146,10 @@ final class ConfigReloader {
 		catch (RuntimeException ex) {
 			return rejected(trigger, previous, startedAt, start, ex, null);
 		}
+		ConfigLoadException vanished = vanishedContent(previous, next);
+		if (vanished != null) {
+			return rejected(trigger, previous, startedAt, start, vanished, null);
+		}
 		if (next.version().equals(previous.version())) {
 			return finish(new ConfigReloadResult(trigger, ReloadOutcome.UNCHANGED, previous.version(),
 					previous.version(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), startedAt, since(start),
@@ -189,6 +193,34 @@ final class ConfigReloader {
 				previous.version(), diff.added(), diff.changed(), diff.removed(), prepared.notRebindable(),
 				prepared.notRebindableKeys(), startedAt, since(start), writtenAt, lag, null);
 		return finish(result);
+	}
+
+	/**
+	 * A path that had keys and is now missing, or an empty directory that is not a kubelet
+	 * volume (a mount point that is not populated yet), is a vanished mount rather than
+	 * the removal of every key: the last good version stays.
+	 */
+	private static @Nullable ConfigLoadException vanishedContent(ConfigSnapshot previous, ConfigSnapshot next) {
+		for (ConfigSnapshot.PathState state : next.paths()) {
+			boolean empty = state.kind() == ConfigSnapshot.PathKind.MISSING
+					|| (state.kind() == ConfigSnapshot.PathKind.DIRECTORY && !state.kubeletVolume()
+							&& state.files().isEmpty());
+			if (empty && hadKeys(previous, state.path())) {
+				String what = (state.kind() == ConfigSnapshot.PathKind.MISSING) ? "disappeared" : "is empty";
+				return new ConfigLoadException(state.path().path(), "Config path '" + state.path().location() + "' "
+						+ what + "; keeping its last keys until it is populated again");
+			}
+		}
+		return null;
+	}
+
+	private static boolean hadKeys(ConfigSnapshot snapshot, WatchedPath path) {
+		for (ConfigSnapshot.PathState state : snapshot.paths()) {
+			if (state.path().equals(path) && state.keys() > 0) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private MutablePropertySources candidateSources(MountedConfigPropertySource source) {

@@ -126,11 +126,15 @@ class WatcherFaultTests {
 			assertThat(watcher.getStatus().mode()).isEqualTo(WatchMode.NATIVE);
 			assertThat(watcher.getStatus().problem()).isNull();
 			assertThat(watcher.getStatus().lastCheck()).isNotNull();
-			// Watching natively again: the next swap arrives as an event
+			// Watching natively again: the next swap arrives as an event (the watchdog's
+			// metadata check may apply it first; the event's reload is then "unchanged")
+			int before = events(context).size();
 			volume.update("config.yaml", "app:\n  name: three\n");
-			awaitApplied(context, 2);
-			assertThat(events(context).withOutcome(ReloadOutcome.APPLIED).get(1).trigger())
-				.isEqualTo(ReloadTrigger.WATCH);
+			await().atMost(TIMEOUT)
+				.until(() -> events(context).since(before)
+					.stream()
+					.anyMatch((result) -> result.trigger() == ReloadTrigger.WATCH));
+			assertThat(context.getBean(AppProperties.class).getName()).isEqualTo("three");
 		});
 	}
 
