@@ -296,6 +296,14 @@ public final class ConfigLagDemo {
 		}
 
 		/**
+		 * Return the mount point.
+		 * @return the directory
+		 */
+		public Path directory() {
+			return this.directory;
+		}
+
+		/**
 		 * Write the whole payload (key to content) atomically.
 		 * @param payload the new payload
 		 * @param steps receives a description of each step
