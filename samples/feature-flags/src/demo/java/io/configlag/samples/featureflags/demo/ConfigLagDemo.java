@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  * removes the directory. Every wait is bounded.</li>
  * <li>{@code run [dir]}: starts the sample on {@code dir} (default
  * {@code samples/feature-flags/target/demo-config}, created with the ConfigMap's content
- * if needed) on port 8080 until Ctrl-C.</li>
+ * if needed) on port 8080 (or {@code $PORT}) until Ctrl-C.</li>
  * <li>{@code edit [dir]}: opens {@code config.yaml} in {@code $VISUAL}/{@code $EDITOR}
  * and writes the result the kubelet's way - the local {@code kubectl edit configmap}.</li>
  * <li>{@code apply <file> [dir]}: writes {@code file} as {@code config.yaml} the kubelet's
@@ -181,7 +181,7 @@ public final class ConfigLagDemo {
 			volume.write(Map.of("config.yaml", CONFIG_YAML), (step) -> {
 			});
 		}
-		String port = System.getProperty("demo.port", "8080");
+		String port = System.getenv().getOrDefault("PORT", "8080");
 		System.out.println("==> ConfigMap volume: " + dir.toAbsolutePath());
 		System.out.println("==> Starting the sample on port " + port + " (Ctrl-C stops it). In another terminal:");
 		System.out.println("      curl localhost:" + port + "/flags");
@@ -485,6 +485,8 @@ public final class ConfigLagDemo {
 			command.add(jar.toString());
 			command.add("--config.lag.paths=" + configDir.toAbsolutePath());
 			command.add("--server.port=" + port);
+			// only where the JDK has no native file events (macOS): poll often, as for local work
+			command.add("--config.lag.watch.poll-interval=250ms");
 			if (quiet) {
 				command.add("--spring.main.banner-mode=off");
 				command.add("--logging.level.root=WARN");
