@@ -56,7 +56,9 @@ class KubernetesManifestsTests {
 		assertThat(map(configVolume, "configMap")).containsEntry("name", name("ConfigMap"))
 			.doesNotContainKey("items");
 		assertThat(map(secretVolume, "secret")).containsEntry("secretName", name("Secret"))
-			.doesNotContainKey("items");
+			.doesNotContainKey("items")
+			.containsEntry("defaultMode", 0440);
+		assertThat(map(podSpec, "securityContext")).containsEntry("runAsNonRoot", true).containsKey("fsGroup");
 		List<Map<String, Object>> mounts = list(this.manifests.container(), "volumeMounts");
 		assertThat(mounts).allSatisfy((mount) -> assertThat(mount).doesNotContainKey("subPath")
 			.doesNotContainKey("subPathExpr")
