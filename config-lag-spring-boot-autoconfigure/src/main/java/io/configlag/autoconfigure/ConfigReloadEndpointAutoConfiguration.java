@@ -21,12 +21,12 @@ import org.springframework.core.env.ConfigurableEnvironment;
 @AutoConfiguration(after = ConfigLagAutoConfiguration.class)
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
 @ConditionalOnBean(ConfigReloader.class)
-@ConditionalOnAvailableEndpoint(ConfigReloadEndpoint.class)
 @EnableConfigurationProperties(ConfigReloadEndpointProperties.class)
 public final class ConfigReloadEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint
 	ConfigReloadEndpoint configReloadEndpoint(ConfigReloader reloader, ObjectProvider<ConfigWatcher> watcher,
 			ConfigurableEnvironment environment, ConfigReloadEndpointProperties properties,
 			ObjectProvider<SanitizingFunction> sanitizingFunctions) {

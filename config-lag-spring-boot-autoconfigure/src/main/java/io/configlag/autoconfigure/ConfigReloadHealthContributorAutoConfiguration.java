@@ -23,11 +23,11 @@ import org.springframework.context.annotation.Bean;
 		beforeName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
 @ConditionalOnClass(Health.class)
 @ConditionalOnBean(ConfigReloader.class)
-@ConditionalOnEnabledHealthIndicator("configreload")
 @EnableConfigurationProperties(ConfigReloadHealthIndicatorProperties.class)
 public final class ConfigReloadHealthContributorAutoConfiguration {
 
 	@Bean
+	@ConditionalOnEnabledHealthIndicator("configreload")
 	@ConditionalOnMissingBean(name = "configReloadHealthIndicator")
 	ConfigReloadHealthIndicator configReloadHealthIndicator(ConfigReloader reloader,
 			ConfigReloadHealthIndicatorProperties properties) {
