@@ -71,12 +71,15 @@ public class ConfigReloadEndpoint {
 	}
 
 	/**
-	 * Read the watched paths and apply what changed now.
+	 * Read the watched paths and apply what changed now. No security context is known to
+	 * this operation, so its response shows unsanitized values only with
+	 * {@code show-values=always}; with {@code when-authorized}, the read operation shows
+	 * them to an authorized user.
 	 * @return what the reload did
 	 */
 	@WriteOperation
 	public ReloadDescriptor reload() {
-		return reload(this.showValues.isShown(true));
+		return reload(this.showValues == Show.ALWAYS);
 	}
 
 	ConfigReloadDescriptor describe(boolean showUnsanitized) {

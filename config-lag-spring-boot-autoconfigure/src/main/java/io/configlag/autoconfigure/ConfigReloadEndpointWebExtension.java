@@ -3,18 +3,19 @@ package io.configlag.autoconfigure;
 import java.util.Set;
 
 import io.configlag.autoconfigure.ConfigReloadEndpoint.ConfigReloadDescriptor;
-import io.configlag.autoconfigure.ConfigReloadEndpoint.ReloadDescriptor;
 
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
-import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 
 /**
  * {@link EndpointWebExtension @EndpointWebExtension} for the
  * {@link ConfigReloadEndpoint}: over HTTP, {@code show-values=when-authorized} shows
- * values only to an authenticated user in one of the configured roles.
+ * values only to an authenticated user in one of the configured roles. It has no write
+ * operation of its own: an operation with a {@code SecurityContext} parameter would be
+ * mapped for JSON request bodies only, next to the endpoint's, so the endpoint's write
+ * operation decides alone (see {@link ConfigReloadEndpoint#reload()}).
  *
  * @author config-lag
  */
@@ -47,16 +48,6 @@ public class ConfigReloadEndpointWebExtension {
 	@ReadOperation
 	public ConfigReloadDescriptor configReload(SecurityContext securityContext) {
 		return this.delegate.describe(this.showValues.isShown(securityContext, this.roles));
-	}
-
-	/**
-	 * Read the watched paths and apply what changed now.
-	 * @param securityContext the security context
-	 * @return what the reload did
-	 */
-	@WriteOperation
-	public ReloadDescriptor reload(SecurityContext securityContext) {
-		return this.delegate.reload(this.showValues.isShown(securityContext, this.roles));
 	}
 
 }

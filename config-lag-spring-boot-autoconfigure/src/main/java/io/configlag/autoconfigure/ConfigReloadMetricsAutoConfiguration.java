@@ -33,4 +33,10 @@ public final class ConfigReloadMetricsAutoConfiguration {
 		return new ConfigReloadMeterBinder(reloader, Clock.systemUTC());
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	ConfigReloadObservationMeterFilter configReloadObservationMeterFilter() {
+		return new ConfigReloadObservationMeterFilter();
+	}
+
 }

@@ -14,6 +14,7 @@ import io.configlag.autoconfigure.ConfigReloadEndpoint.ReloadDescriptor;
 
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -26,6 +27,7 @@ import org.springframework.core.convert.support.ConfigurableConversionService;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -182,6 +184,25 @@ class ConfigReloadEndpointAutoConfigurationTests {
 	}
 
 	@Test
+	void whenAuthorizedShowsValuesToAuthorizedUsersOverHttpOnly() {
+		this.runner
+			.withPropertyValues("management.endpoint.configreload.show-values=when-authorized",
+					"management.endpoint.configreload.roles=ops")
+			.run((context) -> {
+				stopWatching(context);
+				ConfigReloadEndpoint endpoint = context.getBean(ConfigReloadEndpoint.class);
+				ConfigReloadEndpointWebExtension web = context.getBean(ConfigReloadEndpointWebExtension.class);
+				this.config.write(Map.of("config.yaml", "app:\n  name: v1\n"));
+				Map.Entry<String, Object> masked = Map.entry("app.name", SanitizableData.SANITIZED_VALUE);
+				assertThat(endpoint.reload().values()).containsOnly(masked);
+				assertThat(web.configReload(SecurityContext.NONE).lastReload().values()).containsOnly(masked);
+				assertThat(web.configReload(user(false)).lastReload().values()).containsOnly(masked);
+				assertThat(web.configReload(user(true)).lastReload().values())
+					.containsOnly(Map.entry("app.name", "v1"));
+			});
+	}
+
+	@Test
 	void rejectedReloadKeepsVersionAndReportsError() {
 		this.runner.run((context) -> {
 			stopWatching(context);
@@ -208,6 +229,13 @@ class ConfigReloadEndpointAutoConfigurationTests {
 			assertThat(reload.changed()).isEmpty();
 			assertThat(reload.values()).isEmpty();
 		});
+	}
+
+	private static SecurityContext user(boolean ops) {
+		SecurityContext securityContext = mock(SecurityContext.class);
+		given(securityContext.getPrincipal()).willReturn(() -> "user");
+		given(securityContext.isUserInRole("ops")).willReturn(ops);
+		return securityContext;
 	}
 
 	/**
