@@ -20,8 +20,6 @@ final class DefaultConfigReloadObservationConvention implements ObservationConve
 
 	static final String NAME = "config.reload";
 
-	private static final String UNKNOWN = "unknown";
-
 	@Override
 	public String getName() {
 		return NAME;
@@ -32,12 +30,22 @@ final class DefaultConfigReloadObservationConvention implements ObservationConve
 		return "config reload";
 	}
 
+	/**
+	 * Return the {@code trigger} and, once the reload finished, the {@code outcome}. While
+	 * it runs the outcome is not known, so that the long task timer of reloads in progress
+	 * ({@code config.reload.active}) is tagged with the trigger only.
+	 * @param context the context
+	 * @return the key values
+	 */
 	@Override
 	public KeyValues getLowCardinalityKeyValues(ConfigReloadObservationContext context) {
+		String trigger = lowerCase(context.getTrigger());
+		KeyValues keyValues = KeyValues.of(KeyValue.of(LowCardinalityKeyNames.TRIGGER, trigger));
 		ConfigReloadResult result = context.getResult();
-		String outcome = (result != null) ? lowerCase(result.outcome()) : UNKNOWN;
-		return KeyValues.of(KeyValue.of(LowCardinalityKeyNames.OUTCOME, outcome),
-				KeyValue.of(LowCardinalityKeyNames.TRIGGER, lowerCase(context.getTrigger())));
+		if (result == null) {
+			return keyValues;
+		}
+		return keyValues.and(KeyValue.of(LowCardinalityKeyNames.OUTCOME, lowerCase(result.outcome())));
 	}
 
 	@Override

@@ -12,7 +12,7 @@ import io.micrometer.observation.ObservationRegistry;
  */
 final class ObservedReloadExecution implements ReloadExecution {
 
-	private static final DefaultConfigReloadObservationConvention DEFAULT_CONVENTION = new DefaultConfigReloadObservationConvention();
+	private final DefaultConfigReloadObservationConvention convention = new DefaultConfigReloadObservationConvention();
 
 	private final ObservationRegistry registry;
 
@@ -24,7 +24,7 @@ final class ObservedReloadExecution implements ReloadExecution {
 	public ConfigReloadResult execute(ReloadTrigger trigger, Supplier<ConfigReloadResult> reload) {
 		ConfigReloadObservationContext context = new ConfigReloadObservationContext(trigger);
 		return ConfigReloadObservationDocumentation.CONFIG_RELOAD
-			.observation(null, DEFAULT_CONVENTION, () -> context, this.registry)
+			.observation(null, this.convention, () -> context, this.registry)
 			.observe(() -> {
 				ConfigReloadResult result = reload.get();
 				context.setResult(result);

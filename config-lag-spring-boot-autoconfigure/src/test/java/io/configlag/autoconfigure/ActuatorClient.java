@@ -28,7 +28,8 @@ record ActuatorClient(int port) {
 	DocumentContext getJson(String path) {
 		HttpResponse<String> response = get(path, "application/json");
 		if (response.statusCode() != 200) {
-			throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+			throw new IllegalStateException(
+					"GET " + path + " answered " + response.statusCode() + ": " + response.body());
 		}
 		return JsonPath.parse(response.body());
 	}
@@ -47,7 +48,8 @@ record ActuatorClient(int port) {
 	}
 
 	private HttpRequest.Builder request(String path) {
-		return HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path)).timeout(Duration.ofSeconds(10));
+		return HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+			.timeout(Duration.ofSeconds(10));
 	}
 
 	private static HttpResponse<String> send(HttpRequest request) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,6 +79,10 @@ class ConfigReloadMetricsAutoConfigurationTests {
 			assertThat(result.outcome()).isEqualTo(ReloadOutcome.APPLIED);
 			assertThat(registry.get("config.reload").tags("outcome", "applied", "trigger", "manual").timer().count())
 				.isOne();
+			// Reloads in progress: the outcome is not known yet
+			assertThat(registry.get("config.reload.active").longTaskTimers()).singleElement()
+				.satisfies((active) -> assertThat(active.getId().getTags()).extracting(Tag::getKey)
+					.containsExactly("trigger"));
 			Timer lag = registry.get("config.reload.lag").tag("trigger", "manual").timer();
 			assertThat(lag.count()).isOne();
 			assertThat(lag.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(result.lag().toNanos());
