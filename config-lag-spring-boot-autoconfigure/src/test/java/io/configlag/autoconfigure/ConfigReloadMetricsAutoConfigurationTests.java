@@ -3,6 +3,7 @@ package io.configlag.autoconfigure;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -208,6 +210,23 @@ class ConfigReloadMetricsAutoConfigurationTests {
 			assertThat(registry.find("config.reload.watched.files").meters()).isEmpty();
 			assertThat(registry.find("config.reload").meters()).isEmpty();
 		});
+	}
+
+	@Test
+	void lagHistogramIsPublishedUnlessTurnedOff() {
+		// Percentile histograms are for registries that aggregate them, such as Prometheus
+		ApplicationContextRunner prometheus = this.runner
+			.withConfiguration(AutoConfigurations.of(PrometheusMetricsExportAutoConfiguration.class));
+		prometheus.run((context) -> assertThat(recordLag(context).takeSnapshot().histogramCounts()).isNotEmpty());
+		prometheus.withPropertyValues("management.metrics.distribution.percentiles-histogram.config.reload=false")
+			.run((context) -> assertThat(recordLag(context).takeSnapshot().histogramCounts()).isEmpty());
+	}
+
+	private Timer recordLag(ConfigurableApplicationContext context) {
+		stopWatching(context);
+		this.config.write(Map.of("config.yaml", "app:\n  name: " + UUID.randomUUID() + "\n"));
+		context.getBean(ConfigReloader.class).reload(ReloadTrigger.MANUAL);
+		return context.getBean(MeterRegistry.class).get("config.reload.lag").timer();
 	}
 
 	@Test
