@@ -2,13 +2,18 @@ package io.configlag.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +32,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Tests for {@link ConfigReloadMetricsAutoConfiguration} and
@@ -105,6 +111,24 @@ class ConfigReloadMetricsAutoConfigurationTests {
 				.isOne();
 			assertThat(lag.count()).isOne();
 			assertThat(registry.get("config.reload.info").gauges()).hasSize(1);
+		});
+	}
+
+	@Test
+	void observationCarriesWhatATracingSpanNeeds() {
+		this.runner.withUserConfiguration(RecordingHandlerConfiguration.class).run((context) -> {
+			stopWatching(context);
+			this.config.write(Map.of("config.yaml", "app:\n  name: v1\n"));
+			ConfigReloadResult result = context.getBean(ConfigReloader.class).reload(ReloadTrigger.MANUAL);
+			List<Observation.Context> stopped = context.getBean(RecordingHandler.class).stopped;
+			assertThat(stopped).singleElement().satisfies((observation) -> {
+				assertThat(observation.getName()).isEqualTo("config.reload");
+				assertThat(observation.getContextualName()).isEqualTo("config reload");
+				assertThat(observation.getLowCardinalityKeyValues()).extracting(KeyValue::getKey, KeyValue::getValue)
+					.containsExactlyInAnyOrder(tuple("outcome", "applied"), tuple("trigger", "manual"));
+				assertThat(observation.getHighCardinalityKeyValues()).extracting(KeyValue::getKey, KeyValue::getValue)
+					.containsExactly(tuple("config.version", result.version()));
+			});
 		});
 	}
 
@@ -243,6 +267,32 @@ class ConfigReloadMetricsAutoConfigurationTests {
 
 	private static void stopWatching(ConfigurableApplicationContext context) {
 		context.getBean(ConfigWatcher.class).stop();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RecordingHandlerConfiguration {
+
+		@Bean
+		RecordingHandler recordingHandler() {
+			return new RecordingHandler();
+		}
+
+	}
+
+	static class RecordingHandler implements ObservationHandler<Observation.Context> {
+
+		final List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onStop(Observation.Context context) {
+			this.stopped.add(context);
+		}
+
+		@Override
+		public boolean supportsContext(Observation.Context context) {
+			return true;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
