@@ -46,6 +46,8 @@ public class ConfigReloadEndpoint {
 
 	private final ObjectProvider<ConfigWatcher> watcher;
 
+	private final @Nullable ObjectProvider<StartupChecks> startupChecks;
+
 	private final ConfigurableEnvironment environment;
 
 	private final Sanitizer sanitizer;
@@ -53,9 +55,11 @@ public class ConfigReloadEndpoint {
 	private final Show showValues;
 
 	ConfigReloadEndpoint(ConfigReloader reloader, ObjectProvider<ConfigWatcher> watcher,
-			ConfigurableEnvironment environment, Iterable<SanitizingFunction> sanitizingFunctions, Show showValues) {
+			@Nullable ObjectProvider<StartupChecks> startupChecks, ConfigurableEnvironment environment,
+			Iterable<SanitizingFunction> sanitizingFunctions, Show showValues) {
 		this.reloader = reloader;
 		this.watcher = watcher;
+		this.startupChecks = startupChecks;
 		this.environment = environment;
 		this.sanitizer = new Sanitizer(sanitizingFunctions);
 		this.showValues = showValues;
@@ -92,9 +96,23 @@ public class ConfigReloadEndpoint {
 		for (ReloadOutcome outcome : ReloadOutcome.values()) {
 			counts.put(lowerCase(outcome), this.reloader.getCount(outcome));
 		}
-		return new ConfigReloadDescriptor(current.version(), watchMode(), paths,
+		return new ConfigReloadDescriptor(current.version(), watchMode(), watch(), paths,
 				describe(this.reloader.getLastReload(), current, showUnsanitized),
-				describe(this.reloader.getLastSuccess(), current, showUnsanitized), counts);
+				describe(this.reloader.getLastSuccess(), current, showUnsanitized), counts, warnings());
+	}
+
+	private @Nullable WatchDescriptor watch() {
+		ConfigWatcher watcher = (this.watcher != null) ? this.watcher.getIfAvailable() : null;
+		if (watcher == null) {
+			return null;
+		}
+		ConfigWatcher.WatchStatus status = watcher.getStatus();
+		return new WatchDescriptor(status.watching(), status.problem(), status.lastCheck());
+	}
+
+	private List<String> warnings() {
+		StartupChecks checks = (this.startupChecks != null) ? this.startupChecks.getIfAvailable() : null;
+		return (checks != null) ? checks.getWarnings() : List.of();
 	}
 
 	ReloadDescriptor reload(boolean showUnsanitized) {
@@ -103,7 +121,7 @@ public class ConfigReloadEndpoint {
 	}
 
 	private @Nullable String watchMode() {
-		ConfigWatcher watcher = this.watcher.getIfAvailable();
+		ConfigWatcher watcher = (this.watcher != null) ? this.watcher.getIfAvailable() : null;
 		return (watcher != null) ? lowerCase(watcher.getMode()) : null;
 	}
 
@@ -151,15 +169,31 @@ public class ConfigReloadEndpoint {
 	 * @param version a short hash of the applied content, {@code none} when nothing was
 	 * loaded
 	 * @param watchMode how changes are detected: {@code native} or {@code polling}
+	 * @param watch whether changes are being watched right now and, if watching is
+	 * degraded (native watching replaced by polling), why
 	 * @param paths what was found at each watched path
 	 * @param lastReload the last reload, whatever its outcome
 	 * @param lastSuccess the last reload that applied a new version
 	 * @param counts the number of reloads per outcome ({@code applied},
 	 * {@code unchanged}, {@code rejected}) since the application started
+	 * @param warnings what was found at startup that keeps changes from reaching the
+	 * application ({@code subPath} mounts, non-atomic paths, beans that cannot be rebound
+	 * live)
 	 */
-	public record ConfigReloadDescriptor(String version, @Nullable String watchMode, List<PathDescriptor> paths,
-			@Nullable ReloadDescriptor lastReload, @Nullable ReloadDescriptor lastSuccess,
-			Map<String, Long> counts) implements OperationResponseBody {
+	public record ConfigReloadDescriptor(String version, @Nullable String watchMode, @Nullable WatchDescriptor watch,
+			List<PathDescriptor> paths, @Nullable ReloadDescriptor lastReload, @Nullable ReloadDescriptor lastSuccess,
+			Map<String, Long> counts, List<String> warnings) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The state of watching, checked by the watchdog.
+	 *
+	 * @param watching whether changes are being watched right now
+	 * @param problem why watching is degraded, or {@code null}
+	 * @param lastCheck when the watchdog last checked
+	 */
+	public record WatchDescriptor(boolean watching, @Nullable String problem, @Nullable Instant lastCheck) {
 
 	}
 
@@ -213,18 +247,20 @@ public class ConfigReloadEndpoint {
 	 * changed key, sanitized unless {@code show-values} allows it
 	 * @param notRebound the {@code @ConfigurationProperties} beans that keep their values
 	 * until a restart
+	 * @param restartKeys the changed keys that those beans depend on (they take effect
+	 * after a restart, see {@code config.lag.strategy})
 	 * @param error why the reload was rejected
 	 */
 	public record ReloadDescriptor(Instant time, String trigger, String outcome, String version,
 			String previousVersion, Duration duration, @Nullable Instant writtenAt, @Nullable Duration lag,
 			Set<String> added, Set<String> changed, Set<String> removed, Map<String, @Nullable Object> values,
-			Set<String> notRebound, @Nullable String error) implements OperationResponseBody {
+			Set<String> notRebound, Set<String> restartKeys, @Nullable String error) implements OperationResponseBody {
 
 		static ReloadDescriptor of(ConfigReloadResult result, Map<String, @Nullable Object> values) {
 			return new ReloadDescriptor(result.startedAt(), lowerCase(result.trigger()), lowerCase(result.outcome()),
 					result.version(), result.previousVersion(), result.duration(), result.writtenAt(), result.lag(),
 					new TreeSet<>(result.added()), new TreeSet<>(result.changed()), new TreeSet<>(result.removed()),
-					values, new TreeSet<>(result.notRebound()), result.error());
+					values, new TreeSet<>(result.notRebound()), new TreeSet<>(result.restartKeys()), result.error());
 		}
 
 	}

@@ -28,10 +28,10 @@ public final class ConfigReloadEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
 	ConfigReloadEndpoint configReloadEndpoint(ConfigReloader reloader, ObjectProvider<ConfigWatcher> watcher,
-			ConfigurableEnvironment environment, ConfigReloadEndpointProperties properties,
-			ObjectProvider<SanitizingFunction> sanitizingFunctions) {
-		return new ConfigReloadEndpoint(reloader, watcher, environment, sanitizingFunctions.orderedStream().toList(),
-				properties.getShowValues());
+			ObjectProvider<StartupChecks> startupChecks, ConfigurableEnvironment environment,
+			ConfigReloadEndpointProperties properties, ObjectProvider<SanitizingFunction> sanitizingFunctions) {
+		return new ConfigReloadEndpoint(reloader, watcher, startupChecks, environment,
+				sanitizingFunctions.orderedStream().toList(), properties.getShowValues());
 	}
 
 	@Bean

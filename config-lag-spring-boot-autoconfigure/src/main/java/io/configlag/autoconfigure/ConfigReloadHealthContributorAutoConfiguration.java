@@ -2,6 +2,7 @@ package io.configlag.autoconfigure;
 
 import java.time.Clock;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -30,9 +31,9 @@ public final class ConfigReloadHealthContributorAutoConfiguration {
 	@ConditionalOnEnabledHealthIndicator("configreload")
 	@ConditionalOnMissingBean(name = "configReloadHealthIndicator")
 	ConfigReloadHealthIndicator configReloadHealthIndicator(ConfigReloader reloader,
-			ConfigReloadHealthIndicatorProperties properties) {
-		return new ConfigReloadHealthIndicator(reloader, new Status(properties.getRejectedStatus().trim()),
-				Clock.systemUTC());
+			ObjectProvider<ConfigWatcher> watcher, ConfigReloadHealthIndicatorProperties properties) {
+		return new ConfigReloadHealthIndicator(reloader, watcher.getIfAvailable(),
+				new Status(properties.getRejectedStatus().trim()), Clock.systemUTC());
 	}
 
 }

@@ -27,15 +27,19 @@ final class ConfigReloadHealthIndicator extends AbstractHealthIndicator
 
 	private final ConfigReloader reloader;
 
+	private final @Nullable ConfigWatcher watcher;
+
 	private final Status rejectedStatus;
 
 	private final Clock clock;
 
 	private volatile @Nullable Instant staleSince;
 
-	ConfigReloadHealthIndicator(ConfigReloader reloader, Status rejectedStatus, Clock clock) {
+	ConfigReloadHealthIndicator(ConfigReloader reloader, @Nullable ConfigWatcher watcher, Status rejectedStatus,
+			Clock clock) {
 		super("Config reload health check failed");
 		this.reloader = reloader;
+		this.watcher = watcher;
 		this.rejectedStatus = rejectedStatus;
 		this.clock = clock;
 	}
@@ -62,6 +66,13 @@ final class ConfigReloadHealthIndicator extends AbstractHealthIndicator
 			builder.withDetail("lastReload", last.startedAt());
 		}
 		builder.withDetail("stale", stale);
+		if (this.watcher != null) {
+			ConfigWatcher.WatchStatus watch = this.watcher.getStatus();
+			builder.withDetail("watching", watch.watching());
+			if (watch.problem() != null) {
+				builder.withDetail("watchProblem", watch.problem());
+			}
+		}
 		if (stale) {
 			Instant since = this.staleSince;
 			if (since == null) {

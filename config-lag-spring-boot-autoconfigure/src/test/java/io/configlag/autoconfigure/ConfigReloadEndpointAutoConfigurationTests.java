@@ -252,7 +252,7 @@ class ConfigReloadEndpointAutoConfigurationTests {
 
 		@Bean
 		ConfigReloadEndpoint userEndpoint(ConfigurableEnvironment environment) {
-			return new ConfigReloadEndpoint(mock(ConfigReloader.class), null, environment, List.of(),
+			return new ConfigReloadEndpoint(mock(ConfigReloader.class), null, null, environment, List.of(),
 					org.springframework.boot.actuate.endpoint.Show.NEVER);
 		}
 

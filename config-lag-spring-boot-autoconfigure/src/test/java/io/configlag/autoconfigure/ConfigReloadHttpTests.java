@@ -69,6 +69,8 @@ class ConfigReloadHttpTests {
 		DocumentContext after = awaitNewVersion(previous);
 		assertThat(after.read("$.version", String.class)).matches("[0-9a-f]{12}");
 		assertThat(after.read("$.watchMode", String.class)).isEqualTo("native");
+		assertThat(after.read("$.watch.watching", Boolean.class)).isTrue();
+		assertThat(after.read("$.warnings", List.class)).isEmpty();
 		assertThat(after.read("$.paths[*].kind", List.class)).containsExactly("kubelet-volume", "kubelet-volume");
 		assertThat(after.read("$.paths[*].kubeletVolume", List.class)).containsExactly(true, true);
 		assertThat(after.read("$.paths[0].keys", Integer.class)).isEqualTo(2);
