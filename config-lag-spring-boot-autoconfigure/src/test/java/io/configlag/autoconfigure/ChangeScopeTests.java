@@ -17,7 +17,6 @@ import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -34,7 +33,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ChangeScopeTests {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+	private static final Duration TIMEOUT = ReloadEvents.TIMEOUT;
 
 	@TempDir
 	Path temp;
@@ -59,10 +58,10 @@ class ChangeScopeTests {
 				ClientProperties client = context.getBean(ClientProperties.class);
 				assertThat(client.getUrl()).isEqualTo("http://one.example/api");
 				volume.update("config.yaml", "app:\n  host: two.example\n");
-				awaitApplied(context, 1);
+				ReloadEvents.awaitApplied(context, 1);
 				assertThat(client.getUrl()).isEqualTo("http://two.example/api");
 				assertThat(client.getAlias()).isEqualTo("http://two.example/api");
-				assertThat(events(context).withOutcome(ReloadOutcome.APPLIED).get(0).changed())
+				assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).changed())
 					.containsExactly("app.host");
 			});
 	}
@@ -75,8 +74,8 @@ class ChangeScopeTests {
 			assertThat(context.getBean(StartupChecks.class).getWarnings())
 				.anySatisfy((warning) -> assertThat(warning).contains("fixed").contains("constructor binding"));
 			volume.update("config.yaml", "fixed:\n  name: two\nclient:\n  url: b\n");
-			awaitApplied(context, 1);
-			ConfigReloadResult result = events(context).withOutcome(ReloadOutcome.APPLIED).get(0);
+			ReloadEvents.awaitApplied(context, 1);
+			ConfigReloadResult result = ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0);
 			assertThat(result.notRebound()).singleElement().asString().contains("fixed");
 			assertThat(result.restartKeys()).containsExactly("fixed.name");
 			assertThat(context.getBean(FixedProperties.class).name()).isEqualTo("one");
@@ -110,8 +109,8 @@ class ChangeScopeTests {
 					"config.lag.restart-delay=0ms")
 			.run((context) -> {
 				volume.update("config.yaml", "fixed:\n  name: one\nclient:\n  url: b\n");
-				awaitApplied(context, 1);
-				assertThat(events(context).withOutcome(ReloadOutcome.APPLIED).get(0).notRebound()).isEmpty();
+				ReloadEvents.awaitApplied(context, 1);
+				assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).notRebound()).isEmpty();
 				assertThat(context.getBean(ApplicationAvailability.class).getLivenessState())
 					.isEqualTo(LivenessState.CORRECT);
 			});
@@ -134,13 +133,7 @@ class ChangeScopeTests {
 					(nonAtomic) -> assertThat(nonAtomic).contains(plain.toString()).contains("not inside"));
 	}
 
-	private static void awaitApplied(AssertableApplicationContext context, int count) {
-		await().atMost(TIMEOUT).until(() -> events(context).withOutcome(ReloadOutcome.APPLIED).size() >= count);
-	}
 
-	private static ReloadEvents events(AssertableApplicationContext context) {
-		return context.getBean(ReloadEvents.class);
-	}
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties({ ClientProperties.class, FixedProperties.class })

@@ -17,15 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
 import io.configlag.autoconfigure.ConfigWatcher.WatchServiceFactory;
+import io.configlag.autoconfigure.ConfigWatcherTests.AppProperties;
+import io.configlag.autoconfigure.ConfigWatcherTests.TestConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  */
 class WatcherFaultTests {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+	private static final Duration TIMEOUT = ReloadEvents.TIMEOUT;
 
 	@TempDir
 	Path temp;
@@ -44,7 +42,7 @@ class WatcherFaultTests {
 	private ApplicationContextRunner runner(Path path) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagAutoConfiguration.class))
-			.withUserConfiguration(FaultConfiguration.class)
+			.withUserConfiguration(TestConfiguration.class)
 			.withPropertyValues("config.lag.paths=" + path, "config.lag.watch.mode=native",
 					"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms",
 					"config.lag.watch.watchdog-interval=100ms");
@@ -59,7 +57,7 @@ class WatcherFaultTests {
 			Path current = volume.directory().resolve(volume.currentVersionDirectory());
 			Files.writeString(current.resolve("config.yaml"), "app:\n  name: two\n");
 			context.getBean(ConfigWatcher.class).onEvents(volume.directory(), List.of(overflow()), true);
-			awaitApplied(context, 1);
+			ReloadEvents.awaitApplied(context, 1);
 			assertThat(context.getBean(AppProperties.class).getName()).isEqualTo("two");
 		});
 	}
@@ -70,17 +68,18 @@ class WatcherFaultTests {
 		KubeletVolume volume = KubeletVolume.configMap(directory).write(Map.of("config.yaml", "app:\n  name: one\n"));
 		runner(directory).withPropertyValues("config.lag.watch.watchdog-interval=1h").run((context) -> {
 			volume.delete();
-			await().atMost(TIMEOUT).until(() -> !events(context).withOutcome(ReloadOutcome.REJECTED).isEmpty());
+			await().atMost(TIMEOUT).until(() -> !ReloadEvents.of(context).withOutcome(ReloadOutcome.REJECTED).isEmpty());
 			assertThat(context.getBean(AppProperties.class).getName()).isEqualTo("one");
 			KubeletVolume.configMap(directory).write(Map.of("config.yaml", "app:\n  name: two\n"));
-			awaitApplied(context, 1);
+			ReloadEvents.awaitApplied(context, 1);
 			assertThat(context.getBean(AppProperties.class).getName()).isEqualTo("two");
 			ConfigWatcher watcher = context.getBean(ConfigWatcher.class);
 			assertThat(watcher.getStatus().mode()).isEqualTo(WatchMode.NATIVE);
 			// Still watched natively: the next swap is seen as an event
 			volume.update("config.yaml", "app:\n  name: three\n");
-			await().atMost(TIMEOUT).until(() -> "three".equals(context.getBean(AppProperties.class).getName()));
-			assertThat(events(context).withOutcome(ReloadOutcome.APPLIED)).last()
+			await().atMost(TIMEOUT)
+				.until(() -> "three".equals(context.getBean(AppProperties.class).getName()));
+			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED)).last()
 				.extracting(ConfigReloadResult::trigger)
 				.isEqualTo(ReloadTrigger.WATCH);
 		});
@@ -98,8 +97,8 @@ class WatcherFaultTests {
 			assertThat(watcher.getStatus().watching()).isTrue();
 			assertThat(watcher.getStatus().problem()).contains("inotify");
 			volume.update("config.yaml", "app:\n  name: two\n");
-			awaitApplied(context, 1);
-			assertThat(events(context).withOutcome(ReloadOutcome.APPLIED).get(0).trigger())
+			ReloadEvents.awaitApplied(context, 1);
+			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).trigger())
 				.isEqualTo(ReloadTrigger.POLL);
 		});
 	}
@@ -120,7 +119,7 @@ class WatcherFaultTests {
 			// A change made while nobody watches is not lost: the watchdog re-establishes
 			// watching and compares the file metadata
 			volume.update("config.yaml", "app:\n  name: two\n");
-			awaitApplied(context, 1);
+			ReloadEvents.awaitApplied(context, 1);
 			assertThat(context.getBean(AppProperties.class).getName()).isEqualTo("two");
 			await().atMost(TIMEOUT).until(() -> created.get() != first && watcher.getStatus().watching());
 			assertThat(watcher.getStatus().mode()).isEqualTo(WatchMode.NATIVE);
@@ -128,10 +127,10 @@ class WatcherFaultTests {
 			assertThat(watcher.getStatus().lastCheck()).isNotNull();
 			// Watching natively again: the next swap arrives as an event (the watchdog's
 			// metadata check may apply it first; the event's reload is then "unchanged")
-			int before = events(context).size();
+			int before = ReloadEvents.of(context).size();
 			volume.update("config.yaml", "app:\n  name: three\n");
 			await().atMost(TIMEOUT)
-				.until(() -> events(context).since(before)
+				.until(() -> ReloadEvents.of(context).since(before)
 					.stream()
 					.anyMatch((result) -> result.trigger() == ReloadTrigger.WATCH));
 			assertThat(context.getBean(AppProperties.class).getName()).isEqualTo("three");
@@ -175,44 +174,12 @@ class WatcherFaultTests {
 		};
 	}
 
-	private static void awaitApplied(AssertableApplicationContext context, int count) {
-		await().atMost(TIMEOUT).until(() -> events(context).withOutcome(ReloadOutcome.APPLIED).size() >= count);
-	}
 
-	private static ReloadEvents events(AssertableApplicationContext context) {
-		return context.getBean(ReloadEvents.class);
-	}
 
 	@FunctionalInterface
 	interface WatcherAssertions {
 
 		void accept(AssertableApplicationContext context, ConfigWatcher watcher) throws Exception;
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties(AppProperties.class)
-	static class FaultConfiguration {
-
-		@Bean
-		ReloadEvents reloadEvents() {
-			return new ReloadEvents();
-		}
-
-	}
-
-	@ConfigurationProperties("app")
-	static class AppProperties {
-
-		private String name = "default";
-
-		public String getName() {
-			return this.name;
-		}
-
-		public void setName(String name) {
-			this.name = name;
-		}
 
 	}
 
