@@ -62,6 +62,10 @@ final class IdleSection {
 			int idleReads = 0;
 			int checkReads = 0;
 			for (RecordedEvent event : RecordingFile.readAllEvents(dump)) {
+				if (!event.getEventType().getName().equals("jdk.FileRead")) {
+					// Another recording of this JVM (for example a profile) shares the file
+					continue;
+				}
 				String path = event.getString("path");
 				boolean ours = (path != null && Path.of(path).startsWith(volumeRoot)) || isStarterThread(event);
 				if (!ours) {

@@ -171,7 +171,7 @@ public final class LagBenchmark {
 		progress("refresh cost, ContextRefresher: " + warmup + " warm-up + " + iterations + " refreshes");
 		KubeletVolume refresherVolume = KubeletVolume.configMap(root.resolve("refresh-cloud"));
 		refresherVolume.write(RefreshCostSection.payload(propertiesBeans, refreshBeans, 0));
-		Samples refresher;
+		RefreshCostSection.RefresherResult refresher;
 		try (ConfigurableApplicationContext context = start(RefreshCostApp.class, WebApplicationType.SERVLET, beans,
 				scoped, "--config.lag.enabled=false",
 				"--spring.config.additional-location=file:" + refresherVolume.directory() + "/")) {
@@ -186,10 +186,15 @@ public final class LagBenchmark {
 		report.row(section, "starter end to end (write start → reload event) p50 / max",
 				Samples.millis(starter.endToEnd().median()) + " / " + Samples.millis(starter.endToEnd().max()) + " ms");
 		report.row(section, "`ContextRefresher.refresh()` p50 / p90 / p99 / max, same change",
-				refresher.summary() + " ms");
-		double ratio = (double) refresher.median() / starter.reload().median();
-		report.row(section, "ratio of medians: `ContextRefresher.refresh()` / starter reload",
-				String.format(Locale.ROOT, "%.0f×", ratio), "≥ 50×", ratio >= REFRESH_RATIO_TARGET);
+				refresher.refresh().summary() + " ms");
+		double ratio = (double) refresher.refresh().median() / starter.reload().median();
+		report.row(section, "wall time, ratio of medians: `ContextRefresher.refresh()` / starter reload",
+				String.format(Locale.ROOT, "%.0f×", ratio));
+		report.row(section, "CPU time p50: starter reload thread / `ContextRefresher.refresh()` caller",
+				Samples.millis(starter.cpu().median()) + " / " + Samples.millis(refresher.cpu().median()) + " ms");
+		double cpuRatio = (double) refresher.cpu().median() / starter.cpu().median();
+		report.row(section, "cost: CPU time, ratio of medians", String.format(Locale.ROOT, "%.0f×", cpuRatio),
+				"≥ 50×", cpuRatio >= REFRESH_RATIO_TARGET);
 		report.note("Refresh cost: two instances of the same application (web, actuator, generated beans: each"
 				+ " `@ConfigurationProperties(\"svc-NNN\")` bean is its own run-time generated class, each"
 				+ " `@RefreshScope` bean a scoped proxy reading its own key), one reading the volume with the starter,"
@@ -197,7 +202,10 @@ public final class LagBenchmark {
 				+ " `@RefreshScope` bean is used so that the refresh has live instances to discard. Starter: "
 				+ "`ConfigReloadResult.duration()` (read, diff, bind and validate the affected bean, swap, refresh"
 				+ " scope, events). ContextRefresher: wall time of `refresh()` on the calling thread, after the same"
-				+ " kubelet write. " + warmup + " warm-up + " + iterations + " measured changes each.");
+				+ " kubelet write. The target is judged on CPU time (`ThreadMXBean`) of the thread doing the work:"
+				+ " on a loaded machine the wall time of a long operation grows with the run queue (it needs many"
+				+ " time slices) while a short one often finishes in one, which flatters the wall-time ratio. Neither"
+				+ " includes garbage collection work done by GC threads. " + warmup + " warm-up + " + iterations + " measured changes each.");
 	}
 
 	private static void scale(BenchmarkOptions options, Path root, Report report) throws IOException {
@@ -220,7 +228,7 @@ public final class LagBenchmark {
 			boolean targeted = result.files() == options.scaleFiles() && result.files() > 1;
 			String fullMetric = "full reload (every value changed) p50 / p90 / p99 / max";
 			if (targeted) {
-				report.row(section, fullMetric, result.full().summary() + " ms", "≤ 250 ms",
+				report.row(section, fullMetric, result.full().summary() + " ms", "p50 ≤ 250 ms",
 						result.full().percentile(50) <= SCALE_RELOAD_TARGET_MS * 1e6);
 			}
 			else {
@@ -229,6 +237,9 @@ public final class LagBenchmark {
 			report.row(section, "1-key change reload p50 / p90 / p99 / max", result.oneKey().summary() + " ms");
 			report.row(section, "`MountedConfigReader.read()` alone p50 / max",
 					Samples.millis(result.read().median()) + " / " + Samples.millis(result.read().max()) + " ms");
+			report.row(section, "CPU time p50: full reload / 1-key reload / read alone",
+					Samples.millis(result.fullCpu().median()) + " / " + Samples.millis(result.oneKeyCpu().median())
+							+ " / " + Samples.millis(result.readCpu().median()) + " ms");
 			report.row(section, "snapshot retained heap / raw content",
 					String.format(Locale.ROOT, "%.1f× (%,d B / %,d B, %.0f B per key)", result.heapRatio(),
 							result.snapshotBytes(), result.rawBytes(), (double) result.snapshotBytes() / result.keys()),

@@ -24,6 +24,8 @@ final class RefreshCostSection {
 
 	static final String FILE = "application.properties";
 
+	static final String RELOAD_THREAD = "config-lag-reload";
+
 	private RefreshCostSection() {
 	}
 
@@ -72,53 +74,63 @@ final class RefreshCostSection {
 		String key = changedKey(propertiesBeans);
 		long[] reload = new long[iterations];
 		long[] endToEnd = new long[iterations];
+		long[] cpu = new long[iterations];
+		ThreadCpu reloadThread = ThreadCpu.of(RELOAD_THREAD);
 		Set<String> rebound = Set.of();
 		for (int i = 0; i < warmup + iterations; i++) {
 			int version = i + 1;
 			touchRefreshScope(context, refreshBeans);
 			events.clear();
+			long startCpu = reloadThread.nanos();
 			long start = System.nanoTime();
 			volume.write(payload(propertiesBeans, refreshBeans, version));
 			ConfigReloadResult result = events.await(
 					(candidate) -> candidate.outcome() == ReloadOutcome.APPLIED && candidate.changed().contains(key),
 					LagSection.TIMEOUT);
 			long end = System.nanoTime();
+			long endCpu = reloadThread.nanos();
 			Assert.state(result.keys().equals(Set.of(key)), () -> "Expected a 1-key change, got " + result.keys());
 			Assert.state(changed.getValue().equals("v" + version), "The starter did not apply the change");
 			rebound = result.keys();
 			if (i >= warmup) {
 				reload[i - warmup] = result.duration().toNanos();
 				endToEnd[i - warmup] = end - start;
+				cpu[i - warmup] = endCpu - startCpu;
 			}
 		}
-		return new StarterResult(Samples.of(reload), Samples.of(endToEnd), rebound);
+		return new StarterResult(Samples.of(reload), Samples.of(endToEnd), Samples.of(cpu), rebound);
 	}
 
 	/**
 	 * Apply the same 1-key changes through {@link ContextRefresher#refresh()}: the kubelet
 	 * swaps the volume, then the refresh is timed.
 	 */
-	static Samples measureContextRefresher(ConfigurableApplicationContext context, KubeletVolume volume,
+	static RefresherResult measureContextRefresher(ConfigurableApplicationContext context, KubeletVolume volume,
 			int propertiesBeans, int refreshBeans, int warmup, int iterations) {
 		ContextRefresher refresher = context.getBean(ContextRefresher.class);
 		GeneratedProperties changed = context.getBean(GeneratedBeans.propertiesBeanName(changedBean(propertiesBeans)),
 				GeneratedProperties.class);
 		String key = changedKey(propertiesBeans);
 		long[] refresh = new long[iterations];
+		long[] cpu = new long[iterations];
+		ThreadCpu caller = ThreadCpu.current();
 		for (int i = 0; i < warmup + iterations; i++) {
 			int version = i + 1;
 			touchRefreshScope(context, refreshBeans);
 			volume.write(payload(propertiesBeans, refreshBeans, version));
+			long startCpu = caller.nanos();
 			long start = System.nanoTime();
 			Set<String> keys = refresher.refresh();
 			long end = System.nanoTime();
+			long endCpu = caller.nanos();
 			Assert.state(keys.contains(key), () -> "ContextRefresher did not see the change of " + key + ": " + keys);
 			Assert.state(changed.getValue().equals("v" + version), "ContextRefresher did not apply the change");
 			if (i >= warmup) {
 				refresh[i - warmup] = end - start;
+				cpu[i - warmup] = endCpu - startCpu;
 			}
 		}
-		return Samples.of(refresh);
+		return new RefresherResult(Samples.of(refresh), Samples.of(cpu));
 	}
 
 	/**
@@ -138,9 +150,20 @@ final class RefreshCostSection {
 	 * @param reload the starter's reload duration (read, diff, bind, swap, refresh scope,
 	 * events)
 	 * @param endToEnd from the start of the kubelet write to the reload event
+	 * @param cpu CPU time of the reload thread per change
 	 * @param keys the keys of the last change
 	 */
-	record StarterResult(Samples reload, Samples endToEnd, Set<String> keys) {
+	record StarterResult(Samples reload, Samples endToEnd, Samples cpu, Set<String> keys) {
+
+	}
+
+	/**
+	 * What {@code ContextRefresher} measured.
+	 *
+	 * @param refresh wall time of {@code refresh()}
+	 * @param cpu CPU time of the calling thread during {@code refresh()}
+	 */
+	record RefresherResult(Samples refresh, Samples cpu) {
 
 	}
 

@@ -84,13 +84,18 @@ final class ScaleSection {
 		// Reading alone
 		MountedConfigProbe probe = new MountedConfigProbe(volume.directory());
 		long[] read = new long[iterations];
+		long[] readCpu = new long[iterations];
+		ThreadCpu main = ThreadCpu.current();
 		for (int i = 0; i < warmup + iterations; i++) {
+			long startCpu = main.nanos();
 			long start = System.nanoTime();
 			Object snapshot = probe.read();
 			long end = System.nanoTime();
+			long endCpu = main.nanos();
 			Assert.state(MountedConfigProbe.keys(snapshot) == keys, "Unexpected number of keys");
 			if (i >= warmup) {
 				read[i - warmup] = end - start;
+				readCpu[i - warmup] = endCpu - startCpu;
 			}
 		}
 		// Retained heap of a snapshot
@@ -104,33 +109,43 @@ final class ScaleSection {
 		long perSnapshot = (after - before) / HELD_SNAPSHOTS;
 		held.clear();
 		// Full reloads: every value changes
+		ThreadCpu reloadThread = ThreadCpu.of(RefreshCostSection.RELOAD_THREAD);
 		long[] full = new long[iterations];
+		long[] fullCpu = new long[iterations];
 		for (int i = 0; i < warmup + iterations; i++) {
 			version++;
 			events.clear();
+			long startCpu = reloadThread.nanos();
 			volume.write(payload(keys, files, version, version));
 			ConfigReloadResult result = events.await((candidate) -> candidate.outcome() == ReloadOutcome.APPLIED,
 					LagSection.TIMEOUT);
+			long endCpu = reloadThread.nanos();
 			Assert.state(result.changed().size() == keys, () -> "Expected every key to change, got "
 					+ result.changed().size());
 			if (i >= warmup) {
 				full[i - warmup] = result.duration().toNanos();
+				fullCpu[i - warmup] = endCpu - startCpu;
 			}
 		}
 		// 1-key changes
 		long[] oneKey = new long[iterations];
+		long[] oneKeyCpu = new long[iterations];
 		for (int i = 0; i < warmup + iterations; i++) {
 			events.clear();
+			long startCpu = reloadThread.nanos();
 			volume.write(payload(keys, files, version, version + 1 + i));
 			ConfigReloadResult result = events.await((candidate) -> candidate.outcome() == ReloadOutcome.APPLIED,
 					LagSection.TIMEOUT);
+			long endCpu = reloadThread.nanos();
 			Assert.state(result.keys().equals(java.util.Set.of(key(0))),
 					() -> "Expected a 1-key change, got " + result.keys().size() + " keys");
 			if (i >= warmup) {
 				oneKey[i - warmup] = result.duration().toNanos();
+				oneKeyCpu[i - warmup] = endCpu - startCpu;
 			}
 		}
-		return new Result(keys, files, raw, Samples.of(read), Samples.of(full), Samples.of(oneKey), perSnapshot);
+		return new Result(keys, files, raw, Samples.of(read), Samples.of(readCpu), Samples.of(full),
+				Samples.of(fullCpu), Samples.of(oneKey), Samples.of(oneKeyCpu), perSnapshot);
 	}
 
 	/**
@@ -156,12 +171,15 @@ final class ScaleSection {
 	 * @param files the number of files
 	 * @param rawBytes the size of the files
 	 * @param read {@code MountedConfigReader#read()} alone
+	 * @param readCpu its CPU time
 	 * @param full reloads in which every value changed
+	 * @param fullCpu their CPU time on the reload thread
 	 * @param oneKey reloads in which one value changed
+	 * @param oneKeyCpu their CPU time on the reload thread
 	 * @param snapshotBytes retained heap of one snapshot
 	 */
-	record Result(int keys, int files, long rawBytes, Samples read, Samples full, Samples oneKey,
-			long snapshotBytes) {
+	record Result(int keys, int files, long rawBytes, Samples read, Samples readCpu, Samples full, Samples fullCpu,
+			Samples oneKey, Samples oneKeyCpu, long snapshotBytes) {
 
 		double heapRatio() {
 			return (double) this.snapshotBytes / this.rawBytes;
