@@ -29,7 +29,7 @@ public record BenchmarkOptions(int updates, int warmup, Duration pollInterval, i
 	static final String USAGE = """
 			Usage: java -jar lag-benchmark.jar [--name=value ...]
 			  --updates=200             measured kubelet updates per watch mode (lag)
-			  --warmup=50               unmeasured updates before them
+			  --warmup=100              unmeasured updates before them (JIT warm-up)
 			  --poll-interval=20        poll interval of the polling-mode app, in ms
 			  --properties-beans=200    @ConfigurationProperties beans of the refresh-cost app
 			  --refresh-beans=50        @RefreshScope beans of the refresh-cost app
@@ -46,7 +46,7 @@ public record BenchmarkOptions(int updates, int warmup, Duration pollInterval, i
 	 * @return the defaults
 	 */
 	public static BenchmarkOptions defaults() {
-		return new BenchmarkOptions(200, 50, Duration.ofMillis(20), 200, 50, 20, 10_000, 1_000, 10,
+		return new BenchmarkOptions(200, 100, Duration.ofMillis(20), 200, 50, 20, 10_000, 1_000, 10,
 				Duration.ofSeconds(10), defaultOutput());
 	}
 

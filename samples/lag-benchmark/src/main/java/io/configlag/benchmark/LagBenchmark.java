@@ -83,6 +83,7 @@ public final class LagBenchmark {
 			lagAndIdle(options, root, report);
 			refreshCost(options, root, report);
 			scale(options, root, report);
+			progress("done");
 		}
 		finally {
 			FileSystemUtils.deleteRecursively(root);
@@ -111,7 +112,12 @@ public final class LagBenchmark {
 				lagRow(report, section, "`@ConfigurationProperties` bean", lag.properties(), targets);
 				lagRow(report, section, "`@RefreshScope` bean", lag.refreshScope(), targets);
 				lagRow(report, section, "both beans", lag.both(), targets);
+				report.row(section, "both beans, from the end of the write (lower bound) p50 / p99",
+						Samples.millis(lag.bothAfterWrite().percentile(50)) + " / "
+								+ Samples.millis(lag.bothAfterWrite().percentile(99)) + " ms");
 				report.row(section, "starter reload duration p50 / p90 / p99 / max", lag.reload().summary() + " ms");
+				report.row(section, "reload thread CPU time per update p50 / max",
+						Samples.millis(lag.reloadCpu().median()) + " / " + Samples.millis(lag.reloadCpu().max()) + " ms");
 				report.row(section, "kubelet fixture write (included in the lag) p50 / max",
 						Samples.millis(lag.write().median()) + " / " + Samples.millis(lag.write().max()) + " ms");
 				progress("idle, " + mode + " mode: " + options.idle().toSeconds() + " s");
@@ -132,10 +138,13 @@ public final class LagBenchmark {
 		report.note("Lag: each update writes `bench.stamp=<System.nanoTime()>` through the kubelet fixture"
 				+ " (`KubeletVolume`: new timestamped directory, `..data_tmp` symlink, rename over `..data`);"
 				+ " the stamp is taken just before the write starts, so the lag includes the fixture's own write up to"
-				+ " the rename (an upper bound of the lag from the rename). One reader thread per bean reads it every "
+				+ " the rename: an upper bound of the lag from the rename, and the one the targets are judged on. The"
+				+ " lower bound starts when the write returned, after the rename and the fixture's clean-up (negative"
+				+ " when the beans were faster than the clean-up). One reader thread per bean reads it every "
 				+ ValueReader.READ_INTERVAL_NANOS / 1000 + " µs (parked, not spinning) and records when it first sees"
 				+ " it. Percentiles are nearest-rank over " + options.updates() + " updates after " + options.warmup()
-				+ " warm-up updates. The application runs Tomcat (web) and actuator; logging at WARN.");
+				+ " warm-up updates. The application runs Tomcat (web) and actuator; logging at WARN. Polling mode compares metadata every"
+				+ " " + pollInterval + ", so its lag includes up to one interval of waiting.");
 		report.note("Idle: `jdk.FileRead` JFR events (no threshold) under the volume or on the starter's threads;"
 				+ " the counter check is one update made after the window, which must show reads.");
 	}
@@ -289,8 +298,10 @@ public final class LagBenchmark {
 		return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
 	}
 
+	private static final long STARTED = System.nanoTime();
+
 	private static void progress(String message) {
-		System.out.println("[benchmark] " + message);
+		System.out.printf(Locale.ROOT, "[benchmark %5.1f s] %s%n", (System.nanoTime() - STARTED) / 1e9, message);
 	}
 
 	static ConfigurableApplicationContext start(Class<?> source, WebApplicationType type, String... args) {

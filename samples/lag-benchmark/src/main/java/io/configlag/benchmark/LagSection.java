@@ -56,12 +56,16 @@ final class LagSection {
 		long[] propertiesLag = new long[updates];
 		long[] refreshScopeLag = new long[updates];
 		long[] bothLag = new long[updates];
+		long[] bothAfterWrite = new long[updates];
 		long[] reload = new long[updates];
 		long[] write = new long[updates];
+		long[] cpu = new long[updates];
+		ThreadCpu reloadThread = ThreadCpu.of(RefreshCostSection.RELOAD_THREAD);
 		try (ValueReader propertiesReader = new ValueReader("properties", properties::getStamp);
 				ValueReader refreshScopeReader = new ValueReader("refresh-scope", service::stamp)) {
 			for (int i = 0; i < warmup + updates; i++) {
 				events.clear();
+				long startCpu = reloadThread.nanos();
 				long stamp = System.nanoTime();
 				String value = Long.toString(stamp);
 				volume.write(payload(value, "update " + i));
@@ -70,18 +74,21 @@ final class LagSection {
 				long refreshScopeSeen = refreshScopeReader.awaitSeen(value, TIMEOUT);
 				ConfigReloadResult result = events.await((candidate) -> candidate.outcome() == ReloadOutcome.APPLIED
 						&& candidate.changed().contains("bench.stamp"), TIMEOUT);
+				long endCpu = reloadThread.nanos();
 				if (i >= warmup) {
 					int n = i - warmup;
 					propertiesLag[n] = propertiesSeen - stamp;
 					refreshScopeLag[n] = refreshScopeSeen - stamp;
 					bothLag[n] = Math.max(propertiesSeen, refreshScopeSeen) - stamp;
+					bothAfterWrite[n] = Math.max(propertiesSeen, refreshScopeSeen) - written;
 					reload[n] = result.duration().toNanos();
 					write[n] = written - stamp;
+					cpu[n] = endCpu - startCpu;
 				}
 			}
 		}
 		return new Result(Samples.of(propertiesLag), Samples.of(refreshScopeLag), Samples.of(bothLag),
-				Samples.of(reload), Samples.of(write));
+				Samples.of(bothAfterWrite), Samples.of(reload), Samples.of(cpu), Samples.of(write));
 	}
 
 	/**
@@ -90,10 +97,15 @@ final class LagSection {
 	 * @param properties lag until the {@code @ConfigurationProperties} bean showed the value
 	 * @param refreshScope lag until the {@code @RefreshScope} bean showed the value
 	 * @param both lag until both showed it
+	 * @param bothAfterWrite the same, from the moment the fixture's write returned (a lower
+	 * bound: the write returns after the rename, negative when the beans were faster than
+	 * the fixture's clean-up)
 	 * @param reload the starter's own reload duration ({@code ConfigReloadResult})
+	 * @param reloadCpu CPU time of the reload thread per update
 	 * @param write how long the kubelet fixture's write took (the stamp is taken before it)
 	 */
-	record Result(Samples properties, Samples refreshScope, Samples both, Samples reload, Samples write) {
+	record Result(Samples properties, Samples refreshScope, Samples both, Samples bothAfterWrite, Samples reload,
+			Samples reloadCpu, Samples write) {
 
 	}
 
