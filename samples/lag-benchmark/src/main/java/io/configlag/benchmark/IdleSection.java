@@ -35,6 +35,8 @@ final class IdleSection {
 
 	private static final String RELOAD_THREAD = "config-lag-reload";
 
+	private static final String TIMED_WAIT = "futex (timed out)";
+
 	private IdleSection() {
 	}
 
@@ -118,18 +120,23 @@ final class IdleSection {
 			if (this.syscalls == null) {
 				return "not traced (" + this.traceError + ")";
 			}
-			double polls = (double) this.traced.toNanos() / this.pollInterval.toNanos();
+			// Each poll follows one timed wait of the scheduler (futex ... ETIMEDOUT)
+			int timedWaits = this.syscalls.getOrDefault(TIMED_WAIT, 0);
+			double polls = (timedWaits > 0) ? timedWaits
+					: (double) this.traced.toNanos() / this.pollInterval.toNanos();
 			StringBuilder result = new StringBuilder();
 			this.syscalls.forEach((name, count) -> {
-				if (!name.equals("futex") && !name.equals("restart_syscall")) {
+				if (!name.startsWith("futex") && !name.equals("restart_syscall") && count / polls >= 0.05) {
 					result.append((result.length() > 0) ? ", " : "")
 						.append(name)
 						.append(' ')
-						.append(String.format(java.util.Locale.ROOT, "%.1f", count / polls));
+						.append(String.format(java.util.Locale.ROOT, "%.2f", count / polls));
 				}
 			});
-			return result + String.format(java.util.Locale.ROOT, " (strace of the poll thread, %.0f polls in %d ms;"
-					+ " futex parking excluded)", polls, this.traced.toMillis());
+			return result + String.format(java.util.Locale.ROOT,
+					" (strace of the poll thread: %.0f polls in %d ms, counted as timed-out waits; futex parking"
+							+ " excluded)",
+					polls, this.traced.toMillis());
 		}
 
 	}
@@ -196,7 +203,9 @@ final class IdleSection {
 				for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
 					int paren = line.indexOf('(');
 					if (paren > 0 && !line.startsWith("+++") && !line.startsWith("---")) {
-						counts.merge(line.substring(0, paren).trim(), 1, Integer::sum);
+						String name = line.substring(0, paren).trim();
+						counts.merge(name.equals("futex") && line.contains("ETIMEDOUT") ? TIMED_WAIT : name, 1,
+								Integer::sum);
 					}
 				}
 				return counts;
