@@ -15,6 +15,7 @@ import java.util.Map;
  * @param propertiesBeans {@code @ConfigurationProperties} beans of the refresh-cost
  * application
  * @param refreshBeans {@code @RefreshScope} beans of the refresh-cost application
+ * @param refreshWarmup unmeasured refreshes per approach before them
  * @param refreshIterations measured refreshes per approach in the refresh-cost section
  * @param scaleKeys keys of the scale section
  * @param scaleFiles files the keys are spread over in the first scale layout
@@ -24,16 +25,18 @@ import java.util.Map;
  * @author config-lag
  */
 public record BenchmarkOptions(int updates, int warmup, Duration pollInterval, int propertiesBeans, int refreshBeans,
-		int refreshIterations, int scaleKeys, int scaleFiles, int scaleIterations, Duration idle, Path output) {
+		int refreshWarmup, int refreshIterations, int scaleKeys, int scaleFiles, int scaleIterations, Duration idle,
+		Path output) {
 
 	static final String USAGE = """
 			Usage: java -jar lag-benchmark.jar [--name=value ...]
 			  --updates=200             measured kubelet updates per watch mode (lag)
-			  --warmup=100              unmeasured updates before them (JIT warm-up)
+			  --warmup=300              unmeasured updates before them (JIT warm-up)
 			  --poll-interval=20        poll interval of the polling-mode app, in ms
 			  --properties-beans=200    @ConfigurationProperties beans of the refresh-cost app
 			  --refresh-beans=50        @RefreshScope beans of the refresh-cost app
-			  --refresh-iterations=20   measured refreshes per approach
+			  --refresh-warmup=200      unmeasured refreshes per approach before them (JIT warm-up)
+			  --refresh-iterations=30   measured refreshes per approach
 			  --scale-keys=10000        keys in the scale section
 			  --scale-files=1000        files of the first scale layout (the second is 1 file)
 			  --scale-iterations=10     measured reloads per scale case
@@ -46,7 +49,7 @@ public record BenchmarkOptions(int updates, int warmup, Duration pollInterval, i
 	 * @return the defaults
 	 */
 	public static BenchmarkOptions defaults() {
-		return new BenchmarkOptions(200, 100, Duration.ofMillis(20), 200, 50, 20, 10_000, 1_000, 10,
+		return new BenchmarkOptions(200, 300, Duration.ofMillis(20), 200, 50, 200, 30, 10_000, 1_000, 10,
 				Duration.ofSeconds(10), defaultOutput());
 	}
 
@@ -70,7 +73,7 @@ public record BenchmarkOptions(int updates, int warmup, Duration pollInterval, i
 				integer(flags, "warmup", d.warmup()),
 				Duration.ofMillis(integer(flags, "poll-interval", (int) d.pollInterval().toMillis())),
 				integer(flags, "properties-beans", d.propertiesBeans()),
-				integer(flags, "refresh-beans", d.refreshBeans()),
+				integer(flags, "refresh-beans", d.refreshBeans()), integer(flags, "refresh-warmup", d.refreshWarmup()),
 				integer(flags, "refresh-iterations", d.refreshIterations()),
 				integer(flags, "scale-keys", d.scaleKeys()), integer(flags, "scale-files", d.scaleFiles()),
 				integer(flags, "scale-iterations", d.scaleIterations()),
@@ -78,7 +81,8 @@ public record BenchmarkOptions(int updates, int warmup, Duration pollInterval, i
 				Path.of(flags.getOrDefault("output", d.output().toString())));
 		flags.keySet()
 			.removeAll(java.util.Set.of("updates", "warmup", "poll-interval", "properties-beans", "refresh-beans",
-					"refresh-iterations", "scale-keys", "scale-files", "scale-iterations", "idle-seconds", "output"));
+					"refresh-warmup", "refresh-iterations", "scale-keys", "scale-files", "scale-iterations",
+					"idle-seconds", "output"));
 		if (!flags.isEmpty()) {
 			throw new IllegalArgumentException("Unknown option(s) " + flags.keySet());
 		}

@@ -143,7 +143,8 @@ public final class LagBenchmark {
 				+ " when the beans were faster than the clean-up). One reader thread per bean reads it every "
 				+ ValueReader.READ_INTERVAL_NANOS / 1000 + " µs (parked, not spinning) and records when it first sees"
 				+ " it. Percentiles are nearest-rank over " + options.updates() + " updates after " + options.warmup()
-				+ " warm-up updates. The application runs Tomcat (web) and actuator; logging at WARN. Polling mode compares metadata every"
+				+ " warm-up updates. The application runs Tomcat (web) and actuator; logging at WARN. Polling mode"
+				+ " compares metadata every"
 				+ " " + pollInterval + ", so its lag includes up to one interval of waiting.");
 		report.note("Idle: `jdk.FileRead` JFR events (no threshold) under the volume or on the starter's threads;"
 				+ " the counter check is one update made after the window, which must show reads.");
@@ -165,7 +166,7 @@ public final class LagBenchmark {
 		int propertiesBeans = options.propertiesBeans();
 		int refreshBeans = options.refreshBeans();
 		int iterations = options.refreshIterations();
-		int warmup = Math.max(2, iterations / 4);
+		int warmup = options.refreshWarmup();
 		String beans = "--" + GeneratedBeans.PROPERTIES_BEANS + "=" + propertiesBeans;
 		String scoped = "--" + GeneratedBeans.REFRESH_BEANS + "=" + refreshBeans;
 		progress("refresh cost, starter: " + warmup + " warm-up + " + iterations + " changes");
@@ -214,7 +215,9 @@ public final class LagBenchmark {
 				+ " kubelet write. The target is judged on CPU time (`ThreadMXBean`) of the thread doing the work:"
 				+ " on a loaded machine the wall time of a long operation grows with the run queue (it needs many"
 				+ " time slices) while a short one often finishes in one, which flatters the wall-time ratio. Neither"
-				+ " includes garbage collection work done by GC threads. " + warmup + " warm-up + " + iterations + " measured changes each.");
+				+ " includes garbage collection work done by GC threads. " + warmup + " warm-up + " + iterations
+				+ " measured changes each: both approaches keep getting faster for a few hundred changes as the JIT"
+				+ " compiles them.");
 	}
 
 	private static void scale(BenchmarkOptions options, Path root, Report report) throws IOException {
@@ -279,7 +282,8 @@ public final class LagBenchmark {
 				+ Duration.between(started, Instant.now()).toSeconds() + " s; options: " + options.updates()
 				+ " updates (+" + options.warmup() + " warm-up), poll interval " + options.pollInterval().toMillis()
 				+ " ms, " + options.propertiesBeans() + "/" + options.refreshBeans() + " generated beans, "
-				+ options.refreshIterations() + " refreshes, " + options.scaleKeys() + " scale keys, idle "
+				+ options.refreshIterations() + " refreshes (+" + options.refreshWarmup() + " warm-up), "
+				+ options.scaleKeys() + " scale keys, idle "
 				+ options.idle().toSeconds() + " s");
 	}
 

@@ -21,7 +21,7 @@ class LagBenchmarkSmokeTests {
 	@Test
 	void everySectionProducesNumbers() throws Exception {
 		Path results = this.output.resolve("benchmark-results.md");
-		BenchmarkOptions options = new BenchmarkOptions(5, 2, Duration.ofMillis(20), 20, 5, 3, 50, 5, 2,
+		BenchmarkOptions options = new BenchmarkOptions(5, 2, Duration.ofMillis(20), 20, 5, 2, 3, 50, 5, 2,
 				Duration.ofSeconds(1), results);
 		Report report = LagBenchmark.run(options);
 		assertThat(report.rows()).extracting(Report.Row::section)
