@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The benchmark's settings, from {@code --name=value} command-line flags.
@@ -80,7 +81,7 @@ public record BenchmarkOptions(int updates, int warmup, Duration pollInterval, i
 				Duration.ofSeconds(integer(flags, "idle-seconds", (int) d.idle().toSeconds())),
 				Path.of(flags.getOrDefault("output", d.output().toString())));
 		flags.keySet()
-			.removeAll(java.util.Set.of("updates", "warmup", "poll-interval", "properties-beans", "refresh-beans",
+			.removeAll(Set.of("updates", "warmup", "poll-interval", "properties-beans", "refresh-beans",
 					"refresh-warmup", "refresh-iterations", "scale-keys", "scale-files", "scale-iterations",
 					"idle-seconds", "output"));
 		if (!flags.isEmpty()) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -130,10 +131,10 @@ final class IdleSection {
 					result.append((result.length() > 0) ? ", " : "")
 						.append(name)
 						.append(' ')
-						.append(String.format(java.util.Locale.ROOT, "%.2f", count / polls));
+						.append(String.format(Locale.ROOT, "%.2f", count / polls));
 				}
 			});
-			return result + String.format(java.util.Locale.ROOT,
+			return result + String.format(Locale.ROOT,
 					" (strace of the poll thread: %.0f polls in %d ms, counted as timed-out waits; futex parking"
 							+ " excluded)",
 					polls, this.traced.toMillis());

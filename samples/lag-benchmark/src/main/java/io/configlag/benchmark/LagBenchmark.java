@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.configlag.autoconfigure.KubeletVolume;
 
@@ -225,7 +226,7 @@ public final class LagBenchmark {
 		int iterations = options.scaleIterations();
 		KubeletVolume volume = KubeletVolume.configMap(root.resolve("scale"));
 		// Each layout is written into the running application, as a change
-		volume.write(java.util.Map.of("placeholder.properties", "scale.placeholder=true\n"));
+		volume.write(Map.of("placeholder.properties", "scale.placeholder=true\n"));
 		List<ScaleSection.Result> results = new ArrayList<>();
 		try (ConfigurableApplicationContext context = start(LagApp.class, WebApplicationType.NONE,
 				"--config.lag.paths=" + volume.directory(), "--config.lag.watch.mode=native")) {

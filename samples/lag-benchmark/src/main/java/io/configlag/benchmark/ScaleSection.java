@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import io.configlag.autoconfigure.ConfigReloadResult;
 import io.configlag.autoconfigure.KubeletVolume;
@@ -137,7 +138,7 @@ final class ScaleSection {
 			ConfigReloadResult result = events.await((candidate) -> candidate.outcome() == ReloadOutcome.APPLIED,
 					LagSection.TIMEOUT);
 			long endCpu = reloadThread.nanos();
-			Assert.state(result.keys().equals(java.util.Set.of(key(0))),
+			Assert.state(result.keys().equals(Set.of(key(0))),
 					() -> "Expected a 1-key change, got " + result.keys().size() + " keys");
 			if (i >= warmup) {
 				oneKey[i - warmup] = result.duration().toNanos();
