@@ -7,7 +7,6 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-
 /**
  * An immutable view of everything read from the watched paths at one moment.
  *
