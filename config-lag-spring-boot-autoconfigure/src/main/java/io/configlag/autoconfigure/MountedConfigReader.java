@@ -363,6 +363,7 @@ final class MountedConfigReader {
 			}
 		}
 		properties.remove(ON_PROFILE);
+		properties.replaceAll((key, value) -> MountedValue.compact(value));
 		return properties;
 	}
 
