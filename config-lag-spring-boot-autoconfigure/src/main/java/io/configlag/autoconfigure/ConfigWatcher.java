@@ -365,9 +365,12 @@ final class ConfigWatcher implements SmartLifecycle {
 		}
 		quiet |= !keyValid;
 		NativeWatch nativeWatch = this.nativeWatch;
-		if (reregister && nativeWatch != null) {
+		if (reregister && nativeWatch != null && this.running) {
 			try {
 				nativeWatch.register();
+			}
+			catch (ClosedWatchServiceException ex) {
+				// Stopping
 			}
 			catch (IOException | RuntimeException ex) {
 				fallBackToPolling("cannot watch the directories again: " + ex);
@@ -489,6 +492,10 @@ final class ConfigWatcher implements SmartLifecycle {
 				}
 				try {
 					handle(key);
+				}
+				catch (ClosedWatchServiceException ex) {
+					// Closed while handling events: stopping, or the watchdog takes over
+					return;
 				}
 				catch (RuntimeException ex) {
 					logger.error("Failed to handle file system events", ex);
