@@ -2,7 +2,9 @@ package io.configlag.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -24,14 +26,19 @@ import org.springframework.boot.context.properties.bind.handler.IgnoreTopLevelCo
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.UnboundElementsSourceFilter;
 import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.boot.env.PropertySourceInfo;
 import org.springframework.boot.validation.MessageInterpolatorFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.support.DefaultConversionService;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.PropertySource.StubPropertySource;
 import org.springframework.core.env.PropertySources;
 import org.springframework.format.support.FormattingConversionService;
 import org.springframework.util.ClassUtils;
@@ -82,8 +89,45 @@ final class CandidateBinder {
 	 */
 	Binder binderFor(PropertySources sources) {
 		Consumer<PropertyEditorRegistry> editors = this.context.getBeanFactory()::copyRegisteredEditorsTo;
-		return new Binder(ConfigurationPropertySources.from(sources), new PropertySourcesPlaceholdersResolver(sources),
-				this.conversionServices, editors, null, null);
+		return new Binder(adapt(sources), new PropertySourcesPlaceholdersResolver(sources), this.conversionServices,
+				editors, null, null);
+	}
+
+	/**
+	 * Adapt the candidate sources, reusing the {@code Environment}'s own adapters for the
+	 * sources that did not change: each adapter caches the names of its source, and
+	 * rebuilding those caches for every source at every reload cost more than the
+	 * binding itself.
+	 */
+	private Iterable<ConfigurationPropertySource> adapt(PropertySources sources) {
+		Map<Object, ConfigurationPropertySource> live = new IdentityHashMap<>();
+		for (ConfigurationPropertySource adapted : ConfigurationPropertySources.get(this.context.getEnvironment())) {
+			Object underlying = adapted.getUnderlyingSource();
+			if (underlying != null) {
+				live.put(underlying, adapted);
+			}
+		}
+		List<ConfigurationPropertySource> adapted = new ArrayList<>();
+		for (PropertySource<?> source : sources) {
+			if (source.getSource() instanceof ConfigurableEnvironment) {
+				// Nested environments are flattened by Spring Boot's own adaptation
+				return ConfigurationPropertySources.from(sources);
+			}
+			if (source instanceof StubPropertySource
+					|| ConfigurationPropertySources.isAttachedConfigurationPropertySource(source)) {
+				continue;
+			}
+			ConfigurationPropertySource existing = live.get(source);
+			if (existing != null) {
+				adapted.add(existing);
+				continue;
+			}
+			ConfigurationPropertySource created = ConfigurationPropertySource.from(source);
+			if (created != null) {
+				adapted.add((source instanceof PropertySourceInfo info) ? created.withPrefix(info.getPrefix()) : created);
+			}
+		}
+		return adapted;
 	}
 
 	/**

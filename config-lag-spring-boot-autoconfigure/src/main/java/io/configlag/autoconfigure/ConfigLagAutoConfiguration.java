@@ -33,21 +33,40 @@ public final class ConfigLagAutoConfiguration {
 	}
 
 	@Bean
+	static ReloadConsistency configLagReloadConsistency() {
+		return new ReloadConsistency();
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	ConfigReloader configLagReloader(ConfigurableApplicationContext context, ConfigLagProperties properties,
-			ObjectProvider<RefreshScope> refreshScope, ObjectProvider<ReloadExecution> execution) {
+			ObjectProvider<RefreshScope> refreshScope, ObjectProvider<ReloadExecution> execution,
+			ReloadConsistency consistency) {
 		ConfigurableEnvironment environment = context.getEnvironment();
 		MountedConfigReader reader = ConfigLagEnvironmentPostProcessor.createReader(environment, properties);
 		return new ConfigReloader(environment, reader, new PropertiesBeanRebinder(context),
 				new LoggingLevelUpdater(environment, context.getBeanFactory()), refreshScope, context,
-				execution.getIfAvailable(() -> ReloadExecution.DIRECT), Clock.systemUTC());
+				execution.getIfAvailable(() -> ReloadExecution.DIRECT), consistency, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StartupChecks configLagStartupChecks(ConfigReloader reloader, ConfigLagProperties properties) {
+		return new StartupChecks(reloader, properties.getStrategy(), MountChecks.MOUNT_INFO);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RestartStrategy configLagRestartStrategy(ConfigurableApplicationContext context, ConfigLagProperties properties) {
+		return new RestartStrategy(context, properties.getStrategy(), properties.getRestartDelay());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	ConfigWatcher configLagWatcher(ConfigReloader reloader, ConfigLagProperties properties) {
 		ConfigLagProperties.Watch watch = properties.getWatch();
-		return new ConfigWatcher(reloader, watch.getMode(), watch.getPollInterval(), watch.getQuietPeriod());
+		return new ConfigWatcher(reloader, watch.getMode(), watch.getPollInterval(), watch.getQuietPeriod(),
+				watch.getWatchdogInterval());
 	}
 
 }

@@ -42,6 +42,21 @@ public class ConfigLagProperties {
 	private DataSize maxFileSize = DataSize.ofMegabytes(1);
 
 	/**
+	 * What to do when a change reaches beans that cannot be rebound live
+	 * (constructor-bound @ConfigurationProperties, records): 'refresh' applies what can be
+	 * applied and reports the rest, 'exit' marks the liveness state broken so that
+	 * Kubernetes restarts the pod, 'restart' restarts the application context in-process
+	 * (Spring Cloud's restart endpoint bean; 'exit' when it is not available).
+	 */
+	private Strategy strategy = Strategy.REFRESH;
+
+	/**
+	 * Upper bound of the random delay before the 'exit' or 'restart' strategy acts, so that
+	 * replicas that all received the same change do not restart at once.
+	 */
+	private Duration restartDelay = Duration.ofMinutes(1);
+
+	/**
 	 * File watching.
 	 */
 	private final Watch watch = new Watch();
@@ -78,6 +93,22 @@ public class ConfigLagProperties {
 		this.maxFileSize = maxFileSize;
 	}
 
+	public Strategy getStrategy() {
+		return this.strategy;
+	}
+
+	public void setStrategy(Strategy strategy) {
+		this.strategy = strategy;
+	}
+
+	public Duration getRestartDelay() {
+		return this.restartDelay;
+	}
+
+	public void setRestartDelay(Duration restartDelay) {
+		this.restartDelay = restartDelay;
+	}
+
 	public Watch getWatch() {
 		return this.watch;
 	}
@@ -106,6 +137,13 @@ public class ConfigLagProperties {
 		 */
 		private Duration quietPeriod = Duration.ofMillis(100);
 
+		/**
+		 * Time between two watchdog checks. The watchdog re-establishes native watching
+		 * (or falls back to polling) if it stopped, and compares file metadata to catch a
+		 * missed event.
+		 */
+		private Duration watchdogInterval = Duration.ofSeconds(30);
+
 		public WatchMode getMode() {
 			return this.mode;
 		}
@@ -130,6 +168,14 @@ public class ConfigLagProperties {
 			this.quietPeriod = quietPeriod;
 		}
 
+		public Duration getWatchdogInterval() {
+			return this.watchdogInterval;
+		}
+
+		public void setWatchdogInterval(Duration watchdogInterval) {
+			this.watchdogInterval = watchdogInterval;
+		}
+
 	}
 
 	/**
@@ -151,6 +197,28 @@ public class ConfigLagProperties {
 		 * Periodic comparison of file metadata.
 		 */
 		POLLING
+
+	}
+
+	/**
+	 * What to do when a change cannot be applied live.
+	 */
+	public enum Strategy {
+
+		/**
+		 * Apply what can be applied and report the rest.
+		 */
+		REFRESH,
+
+		/**
+		 * Restart the application context in-process.
+		 */
+		RESTART,
+
+		/**
+		 * Mark the liveness state broken, so that Kubernetes restarts the pod.
+		 */
+		EXIT
 
 	}
 

@@ -2,6 +2,7 @@ package io.configlag.autoconfigure;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -19,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param removed the keys that disappeared
  * @param notRebound the {@code @ConfigurationProperties} beans affected by the change that
  * cannot be rebound live (constructor binding, records); they keep their values until a
- * restart
+ * restart (see {@code config.lag.strategy})
+ * @param restartKeys the changed keys those beans depend on
  * @param startedAt when the reload started
  * @param duration how long the reload took
  * @param writtenAt when the content that was read was written to disk, if known
@@ -28,14 +30,19 @@ import org.jspecify.annotations.Nullable;
  * @author config-lag
  */
 public record ConfigReloadResult(ReloadTrigger trigger, ReloadOutcome outcome, String version, String previousVersion,
-		Set<String> added, Set<String> changed, Set<String> removed, Set<String> notRebound, Instant startedAt,
+		Set<String> added, Set<String> changed, Set<String> removed, Set<String> notRebound, Set<String> restartKeys, Instant startedAt,
 		Duration duration, @Nullable Instant writtenAt, @Nullable Duration lag, @Nullable String error) {
 
 	public ConfigReloadResult {
-		added = Set.copyOf(new TreeSet<>(added));
-		changed = Set.copyOf(new TreeSet<>(changed));
-		removed = Set.copyOf(new TreeSet<>(removed));
-		notRebound = Set.copyOf(notRebound);
+		added = sorted(added);
+		changed = sorted(changed);
+		removed = sorted(removed);
+		notRebound = sorted(notRebound);
+		restartKeys = sorted(restartKeys);
+	}
+
+	private static Set<String> sorted(Set<String> keys) {
+		return Collections.unmodifiableSet(new TreeSet<>(keys));
 	}
 
 	/**

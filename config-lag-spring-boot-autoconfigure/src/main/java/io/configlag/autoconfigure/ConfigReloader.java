@@ -56,6 +56,10 @@ final class ConfigReloader {
 
 	private final ReloadExecution execution;
 
+	private final ReloadConsistency consistency;
+
+	private final PlaceholderReferences placeholders = new PlaceholderReferences();
+
 	private final Clock clock;
 
 	private final ReentrantLock lock = new ReentrantLock();
@@ -70,7 +74,8 @@ final class ConfigReloader {
 
 	ConfigReloader(ConfigurableEnvironment environment, MountedConfigReader reader, PropertiesBeanRebinder rebinder,
 			LoggingLevelUpdater loggingLevels, ObjectProvider<RefreshScope> refreshScope,
-			ApplicationEventPublisher publisher, ReloadExecution execution, Clock clock) {
+			ApplicationEventPublisher publisher, ReloadExecution execution, ReloadConsistency consistency,
+			Clock clock) {
 		this.environment = environment;
 		this.reader = reader;
 		this.rebinder = rebinder;
@@ -78,6 +83,7 @@ final class ConfigReloader {
 		this.refreshScope = refreshScope;
 		this.publisher = publisher;
 		this.execution = execution;
+		this.consistency = consistency;
 		this.clock = clock;
 		for (ReloadOutcome outcome : ReloadOutcome.values()) {
 			this.counts.put(outcome, new AtomicLong());
@@ -113,6 +119,10 @@ final class ConfigReloader {
 		return this.reader;
 	}
 
+	PropertiesBeanRebinder getRebinder() {
+		return this.rebinder;
+	}
+
 	@Nullable ConfigReloadResult getLastReload() {
 		return this.lastReload;
 	}
@@ -136,40 +146,81 @@ final class ConfigReloader {
 		catch (RuntimeException ex) {
 			return rejected(trigger, previous, startedAt, start, ex, null);
 		}
+		ConfigLoadException vanished = vanishedContent(previous, next);
+		if (vanished != null) {
+			return rejected(trigger, previous, startedAt, start, vanished, null);
+		}
 		if (next.version().equals(previous.version())) {
 			return finish(new ConfigReloadResult(trigger, ReloadOutcome.UNCHANGED, previous.version(),
-					previous.version(), Set.of(), Set.of(), Set.of(), Set.of(), startedAt, since(start),
+					previous.version(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), startedAt, since(start),
 					previous.lastWritten(), null, null));
 		}
 		ConfigDiff diff = ConfigDiff.between(previous, next);
 		MountedConfigPropertySource source = new MountedConfigPropertySource(next);
 		if (diff.isEmpty()) {
-			replaceSource(source);
+			this.consistency.exclusively(() -> replaceSource(source));
 			return finish(new ConfigReloadResult(trigger, ReloadOutcome.UNCHANGED, next.version(), previous.version(),
-					Set.of(), Set.of(), Set.of(), Set.of(), startedAt, since(start), next.lastWritten(), null, null));
+					Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), startedAt, since(start), next.lastWritten(), null,
+					null));
 		}
+		MutablePropertySources candidate = candidateSources(source);
 		PropertiesBeanRebinder.Prepared prepared;
+		Set<String> keys;
 		try {
-			prepared = this.rebinder.prepare(diff.keys(), candidateSources(source));
+			keys = this.placeholders.expand(diff.keys(), candidate);
+			prepared = this.rebinder.prepare(keys, candidate);
 		}
 		catch (RuntimeException ex) {
 			return rejected(trigger, previous, startedAt, start, ex, diff);
 		}
-		MountedConfigPropertySource previousSource = replaceSource(source);
+		MountedConfigPropertySource previousSource = Objects
+			.requireNonNull(MountedConfigPropertySource.get(this.environment));
 		try {
-			applyToContext(prepared, diff.keys());
+			this.consistency.exclusively(() -> {
+				replaceSource(source);
+				prepared.apply();
+			});
+			applyToContext(keys);
 		}
 		catch (RuntimeException ex) {
-			rollback(previousSource, prepared, diff.keys());
+			rollback(previousSource, prepared, keys);
 			return rejected(trigger, previous, startedAt, start, ex, diff);
 		}
 		Instant writtenAt = next.lastWritten();
 		Instant now = this.clock.instant();
 		Duration lag = (writtenAt != null) ? max(Duration.between(writtenAt, now), Duration.ZERO) : null;
 		ConfigReloadResult result = new ConfigReloadResult(trigger, ReloadOutcome.APPLIED, next.version(),
-				previous.version(), diff.added(), diff.changed(), diff.removed(), prepared.notRebindable(), startedAt,
-				since(start), writtenAt, lag, null);
+				previous.version(), diff.added(), diff.changed(), diff.removed(), prepared.notRebindable(),
+				prepared.notRebindableKeys(), startedAt, since(start), writtenAt, lag, null);
 		return finish(result);
+	}
+
+	/**
+	 * A path that had keys and is now missing, or an empty directory that is not a kubelet
+	 * volume (a mount point that is not populated yet), is a vanished mount rather than
+	 * the removal of every key: the last good version stays.
+	 */
+	private static @Nullable ConfigLoadException vanishedContent(ConfigSnapshot previous, ConfigSnapshot next) {
+		for (ConfigSnapshot.PathState state : next.paths()) {
+			boolean empty = state.kind() == ConfigSnapshot.PathKind.MISSING
+					|| (state.kind() == ConfigSnapshot.PathKind.DIRECTORY && !state.kubeletVolume()
+							&& state.files().isEmpty());
+			if (empty && hadKeys(previous, state.path())) {
+				String what = (state.kind() == ConfigSnapshot.PathKind.MISSING) ? "disappeared" : "is empty";
+				return new ConfigLoadException(state.path().path(), "Config path '" + state.path().location() + "' "
+						+ what + "; keeping its last keys until it is populated again");
+			}
+		}
+		return null;
+	}
+
+	private static boolean hadKeys(ConfigSnapshot snapshot, WatchedPath path) {
+		for (ConfigSnapshot.PathState state : snapshot.paths()) {
+			if (state.path().equals(path) && state.keys() > 0) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private MutablePropertySources candidateSources(MountedConfigPropertySource source) {
@@ -179,14 +230,11 @@ final class ConfigReloader {
 		return candidate;
 	}
 
-	private MountedConfigPropertySource replaceSource(MountedConfigPropertySource source) {
-		MountedConfigPropertySource previous = MountedConfigPropertySource.get(this.environment);
+	private void replaceSource(MountedConfigPropertySource source) {
 		this.environment.getPropertySources().replace(MountedConfigPropertySource.NAME, source);
-		return Objects.requireNonNull(previous);
 	}
 
-	private void applyToContext(PropertiesBeanRebinder.Prepared prepared, Set<String> keys) {
-		prepared.apply();
+	private void applyToContext(Set<String> keys) {
 		this.loggingLevels.apply(keys);
 		RefreshScope scope = this.refreshScope.getIfAvailable();
 		if (scope != null) {
@@ -198,8 +246,10 @@ final class ConfigReloader {
 	private void rollback(MountedConfigPropertySource previousSource, PropertiesBeanRebinder.Prepared prepared,
 			Set<String> keys) {
 		try {
-			this.environment.getPropertySources().replace(MountedConfigPropertySource.NAME, previousSource);
-			prepared.rollback();
+			this.consistency.exclusively(() -> {
+				replaceSource(previousSource);
+				prepared.rollback();
+			});
 			this.loggingLevels.apply(keys);
 			RefreshScope scope = this.refreshScope.getIfAvailable();
 			if (scope != null) {
@@ -216,8 +266,8 @@ final class ConfigReloader {
 		String error = RejectionMessages.describe(ex);
 		ConfigDiff attempted = (diff != null) ? diff : new ConfigDiff(Set.of(), Set.of(), Set.of());
 		ConfigReloadResult result = new ConfigReloadResult(trigger, ReloadOutcome.REJECTED, previous.version(),
-				previous.version(), attempted.added(), attempted.changed(), attempted.removed(), Set.of(), startedAt,
-				since(start), null, null, error);
+				previous.version(), attempted.added(), attempted.changed(), attempted.removed(), Set.of(), Set.of(),
+				startedAt, since(start), null, null, error);
 		if (!error.equals(this.lastLoggedError)) {
 			this.lastLoggedError = error;
 			logger.warn("Config update rejected, keeping version " + previous.version() + ": " + error);
@@ -241,8 +291,9 @@ final class ConfigReloader {
 						+ millis(result.duration()) + ")");
 			}
 			if (!result.notRebound().isEmpty()) {
-				logger.warn("Beans " + result.notRebound() + " use constructor binding and keep their values until"
-						+ " the application restarts");
+				logger.warn("Beans " + result.notRebound() + " cannot be rebound live (constructor binding or records)"
+						+ " and keep their values for " + names(result.restartKeys())
+						+ " until the application restarts (config.lag.strategy)");
 			}
 		}
 		else if (result.outcome() == ReloadOutcome.UNCHANGED && logger.isDebugEnabled()) {

@@ -7,13 +7,11 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.origin.OriginTrackedValue;
-
 /**
  * An immutable view of everything read from the watched paths at one moment.
  *
- * @param properties the merged properties, in precedence order (values may be
- * {@link OriginTrackedValue}s)
+ * @param properties the merged properties, in precedence order (values read from a
+ * properties or YAML file are {@link MountedValue}s, which carry their origin)
  * @param version a short hash of the content that was read
  * @param paths what was found at each watched path
  * @param fingerprint cheap metadata of the paths taken just before reading, used to tell
@@ -34,10 +32,8 @@ record ConfigSnapshot(Map<String, Object> properties, String version, List<PathS
 	}
 
 	static @Nullable String asString(@Nullable Object value) {
-		if (value instanceof OriginTrackedValue tracked) {
-			value = tracked.getValue();
-		}
-		return (value != null) ? value.toString() : null;
+		Object plain = MountedValue.unwrap(value);
+		return (plain != null) ? plain.toString() : null;
 	}
 
 	/**

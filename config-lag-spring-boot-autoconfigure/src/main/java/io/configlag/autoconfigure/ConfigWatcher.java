@@ -10,6 +10,7 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,6 +55,10 @@ final class ConfigWatcher implements SmartLifecycle {
 
 	private final Duration quietPeriod;
 
+	private final Duration watchdogInterval;
+
+	private final WatchServiceFactory watchServiceFactory;
+
 	private final Object monitor = new Object();
 
 	private volatile WatchMode mode;
@@ -68,13 +73,39 @@ final class ConfigWatcher implements SmartLifecycle {
 
 	private volatile List<String> lastFingerprint = List.of();
 
-	ConfigWatcher(ConfigReloader reloader, WatchMode mode, Duration pollInterval, Duration quietPeriod) {
+	private volatile @Nullable String problem;
+
+	private volatile @Nullable Instant lastCheck;
+
+	private @Nullable ScheduledFuture<?> polling;
+
+	ConfigWatcher(ConfigReloader reloader, WatchMode mode, Duration pollInterval, Duration quietPeriod,
+			Duration watchdogInterval) {
+		this(reloader, mode, pollInterval, quietPeriod, watchdogInterval,
+				() -> FileSystems.getDefault().newWatchService());
+	}
+
+	ConfigWatcher(ConfigReloader reloader, WatchMode mode, Duration pollInterval, Duration quietPeriod,
+			Duration watchdogInterval, WatchServiceFactory watchServiceFactory) {
 		this.reloader = reloader;
 		this.reader = reloader.getReader();
 		this.requestedMode = mode;
 		this.mode = mode;
 		this.pollInterval = pollInterval;
 		this.quietPeriod = quietPeriod;
+		this.watchdogInterval = watchdogInterval;
+		this.watchServiceFactory = watchServiceFactory;
+	}
+
+	/**
+	 * Return the state of watching, for the endpoint and the health indicator.
+	 * @return the status
+	 */
+	WatchStatus getStatus() {
+		NativeWatch nativeWatch = this.nativeWatch;
+		boolean watching = this.running
+				&& ((this.mode == WatchMode.POLLING) ? this.polling != null : nativeWatch != null && nativeWatch.isAlive());
+		return new WatchStatus(this.mode, watching, this.problem, this.lastCheck);
 	}
 
 	/**
@@ -101,22 +132,21 @@ final class ConfigWatcher implements SmartLifecycle {
 			WatchMode mode = resolve(this.requestedMode);
 			if (mode == WatchMode.NATIVE) {
 				try {
-					NativeWatch nativeWatch = new NativeWatch();
-					nativeWatch.start();
-					this.nativeWatch = nativeWatch;
+					startNative();
 				}
 				catch (IOException | RuntimeException ex) {
-					logger.warn("Cannot watch " + paths() + " with file system events (" + ex
-							+ "); polling every " + this.pollInterval.toMillis() + " ms instead");
 					mode = WatchMode.POLLING;
+					this.problem = "Cannot watch with file system events (" + ex + "); polling instead";
+					logger.warn("Cannot watch " + paths() + " with file system events (" + ex + "); polling every "
+							+ this.pollInterval.toMillis() + " ms instead");
 				}
 			}
 			this.mode = mode;
 			if (mode == WatchMode.POLLING) {
-				long interval = Math.max(1, this.pollInterval.toMillis());
-				executor.scheduleWithFixedDelay(() -> checkFingerprint(ReloadTrigger.POLL), interval, interval,
-						TimeUnit.MILLISECONDS);
+				startPolling(executor);
 			}
+			long watchdog = Math.max(1, this.watchdogInterval.toMillis());
+			executor.scheduleWithFixedDelay(this::watchdog, watchdog, watchdog, TimeUnit.MILLISECONDS);
 			// Changes between the initial read and now would otherwise go unnoticed
 			ReloadTrigger trigger = (mode == WatchMode.NATIVE) ? ReloadTrigger.WATCH : ReloadTrigger.POLL;
 			executor.execute(() -> checkFingerprint(trigger));
@@ -149,6 +179,96 @@ final class ConfigWatcher implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	private void startNative() throws IOException {
+		NativeWatch nativeWatch = new NativeWatch(this.watchServiceFactory.create());
+		try {
+			nativeWatch.start();
+		}
+		catch (IOException | RuntimeException ex) {
+			nativeWatch.close();
+			throw ex;
+		}
+		this.nativeWatch = nativeWatch;
+	}
+
+	private void startPolling(ScheduledExecutorService executor) {
+		long interval = Math.max(1, this.pollInterval.toMillis());
+		this.polling = executor.scheduleWithFixedDelay(() -> checkFingerprint(ReloadTrigger.POLL), interval, interval,
+				TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Make sure watching has not stopped silently: the native watcher thread is alive and
+	 * every directory is registered (re-established, or replaced by polling when it cannot
+	 * be), and no change was missed (a metadata check; no file is read unless it changed).
+	 */
+	void watchdog() {
+		try {
+			this.lastCheck = Instant.now();
+			if (this.mode == WatchMode.NATIVE) {
+				NativeWatch nativeWatch = this.nativeWatch;
+				if (nativeWatch == null || !nativeWatch.isAlive()) {
+					restartNative("the watcher thread stopped");
+				}
+				else {
+					try {
+						nativeWatch.register();
+					}
+					catch (IOException | RuntimeException ex) {
+						fallBackToPolling("cannot register the watched directories again: " + ex);
+					}
+				}
+			}
+			checkFingerprint(ReloadTrigger.POLL);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Config watchdog failed", ex);
+		}
+	}
+
+	private void restartNative(String reason) {
+		synchronized (this.monitor) {
+			if (!this.running) {
+				return;
+			}
+			logger.warn("Restarting config file watching: " + reason);
+			if (this.nativeWatch != null) {
+				this.nativeWatch.close();
+				this.nativeWatch = null;
+			}
+			try {
+				startNative();
+				this.problem = null;
+			}
+			catch (IOException | RuntimeException ex) {
+				fallBackToPolling(reason + ", and watching cannot be re-established: " + ex);
+			}
+		}
+	}
+
+	private void fallBackToPolling(String reason) {
+		synchronized (this.monitor) {
+			if (!this.running || this.mode == WatchMode.POLLING || this.executor == null) {
+				return;
+			}
+			this.problem = "File system events unavailable (" + reason + "); polling instead";
+			logger.warn("Watching " + paths() + " with file system events stopped (" + reason + "); polling every "
+					+ this.pollInterval.toMillis() + " ms instead");
+			if (this.nativeWatch != null) {
+				NativeWatch nativeWatch = this.nativeWatch;
+				this.nativeWatch = null;
+				if (Thread.currentThread() != nativeWatch.thread) {
+					nativeWatch.close();
+				}
+				else {
+					nativeWatch.closeFromWatcherThread();
+				}
+			}
+			this.mode = WatchMode.POLLING;
+			startPolling(this.executor);
+		}
 	}
 
 	static WatchMode resolve(WatchMode mode) {
@@ -211,6 +331,93 @@ final class ConfigWatcher implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * React to the events of one watched directory: the kubelet's {@code ..data} swap and
+	 * an {@code OVERFLOW} (events were lost) reload at once, with a full re-read; other
+	 * relevant changes reload after the quiet period; an invalid key (the directory was
+	 * deleted or unmounted) and structural changes re-register the directories.
+	 * @param directory the watched directory, {@code null} if unknown
+	 * @param events the events
+	 * @param keyValid whether the watch key is still valid
+	 */
+	void onEvents(@Nullable Path directory, List<WatchEvent<?>> events, boolean keyValid) {
+		boolean now = false;
+		boolean quiet = false;
+		boolean reregister = !keyValid;
+		for (WatchEvent<?> event : events) {
+			if (event.kind() == StandardWatchEventKinds.OVERFLOW || directory == null) {
+				now = true;
+				reregister = true;
+				continue;
+			}
+			String name = event.context().toString();
+			if (MountedConfigReader.DATA_LINK.equals(name)) {
+				now = true;
+			}
+			else if (name.startsWith(".") || MountedConfigReader.isKubeletVolume(directory)) {
+				// kubelet bookkeeping (..<timestamp>, ..data_tmp, key symlinks) or hidden
+				// editor files
+			}
+			else if (isRelevant(directory.resolve(name))) {
+				quiet = true;
+				reregister |= event.kind() != StandardWatchEventKinds.ENTRY_MODIFY;
+			}
+		}
+		quiet |= !keyValid;
+		NativeWatch nativeWatch = this.nativeWatch;
+		if (reregister && nativeWatch != null && this.running) {
+			try {
+				nativeWatch.register();
+			}
+			catch (ClosedWatchServiceException ex) {
+				// Stopping
+			}
+			catch (IOException | RuntimeException ex) {
+				fallBackToPolling("cannot watch the directories again: " + ex);
+			}
+		}
+		if (now) {
+			reloadNow();
+		}
+		else if (quiet) {
+			reloadAfterQuietPeriod();
+		}
+	}
+
+	private boolean isRelevant(Path changed) {
+		for (WatchedPath watched : this.reader.getPaths()) {
+			Path path = watched.path();
+			if (changed.equals(path) || changed.startsWith(path) || path.startsWith(changed)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Creates the {@link WatchService}.
+	 */
+	@FunctionalInterface
+	interface WatchServiceFactory {
+
+		WatchService create() throws IOException;
+
+	}
+
+	/**
+	 * The state of watching.
+	 *
+	 * @param mode the mode in use
+	 * @param watching whether changes are being watched right now (the watcher thread is
+	 * alive, or polling is scheduled)
+	 * @param problem why watching is degraded (for example native watching replaced by
+	 * polling), or {@code null}
+	 * @param lastCheck when the watchdog last checked
+	 */
+	record WatchStatus(WatchMode mode, boolean watching, @Nullable String problem, @Nullable Instant lastCheck) {
+
+	}
+
 	private List<Path> paths() {
 		return this.reader.getPaths().stream().map(WatchedPath::path).toList();
 	}
@@ -228,10 +435,24 @@ final class ConfigWatcher implements SmartLifecycle {
 
 		private volatile boolean open = true;
 
-		NativeWatch() throws IOException {
-			this.service = FileSystems.getDefault().newWatchService();
+		NativeWatch(WatchService service) {
+			this.service = service;
 			this.thread = new Thread(this, "config-lag-watcher");
 			this.thread.setDaemon(true);
+		}
+
+		boolean isAlive() {
+			return this.open && this.thread.isAlive();
+		}
+
+		void closeFromWatcherThread() {
+			this.open = false;
+			try {
+				this.service.close();
+			}
+			catch (IOException ex) {
+				// Ignore
+			}
 		}
 
 		void start() throws IOException {
@@ -264,10 +485,17 @@ final class ConfigWatcher implements SmartLifecycle {
 					key = this.service.take();
 				}
 				catch (InterruptedException | ClosedWatchServiceException ex) {
+					if (this.open && ConfigWatcher.this.running) {
+						logger.warn("Config watch service closed unexpectedly; the watchdog re-establishes it");
+					}
 					return;
 				}
 				try {
 					handle(key);
+				}
+				catch (ClosedWatchServiceException ex) {
+					// Closed while handling events: stopping, or the watchdog takes over
+					return;
 				}
 				catch (RuntimeException ex) {
 					logger.error("Failed to handle file system events", ex);
@@ -277,60 +505,15 @@ final class ConfigWatcher implements SmartLifecycle {
 
 		private void handle(WatchKey key) {
 			Path directory = this.keys.get(key);
-			boolean now = false;
-			boolean quiet = false;
-			boolean reregister = false;
-			for (WatchEvent<?> event : key.pollEvents()) {
-				if (event.kind() == StandardWatchEventKinds.OVERFLOW || directory == null) {
-					now = true;
-					reregister = true;
-					continue;
-				}
-				String name = event.context().toString();
-				if (MountedConfigReader.DATA_LINK.equals(name)) {
-					now = true;
-				}
-				else if (name.startsWith(".") || MountedConfigReader.isKubeletVolume(directory)) {
-					// kubelet bookkeeping (..<timestamp>, ..data_tmp, key symlinks) or hidden
-					// editor files
-				}
-				else if (isRelevant(directory, directory.resolve(name))) {
-					quiet = true;
-					reregister |= event.kind() != StandardWatchEventKinds.ENTRY_MODIFY;
-				}
-			}
-			if (!key.reset()) {
+			List<WatchEvent<?>> events = key.pollEvents();
+			boolean valid = key.reset();
+			if (!valid) {
 				this.keys.remove(key);
-				quiet = true;
-				reregister = true;
 			}
-			if (reregister) {
-				try {
-					register();
-				}
-				catch (IOException ex) {
-					logger.warn("Failed to watch " + paths() + " again: " + ex);
-				}
-			}
-			if (now) {
-				reloadNow();
-			}
-			else if (quiet) {
-				reloadAfterQuietPeriod();
-			}
+			onEvents(directory, events, valid);
 		}
 
-		private boolean isRelevant(Path directory, Path changed) {
-			for (WatchedPath watched : ConfigWatcher.this.reader.getPaths()) {
-				Path path = watched.path();
-				if (changed.equals(path) || changed.startsWith(path) || path.startsWith(changed)) {
-					return true;
-				}
-			}
-			return false;
-		}
-
-		private synchronized void register() throws IOException {
+		synchronized void register() throws IOException {
 			Set<Path> directories = directories();
 			Set<Path> registered = new HashSet<>(this.keys.values());
 			for (Path directory : directories) {

@@ -9,7 +9,6 @@ import io.configlag.autoconfigure.ConfigLagProperties.Precedence;
 import org.springframework.boot.env.PropertySourceInfo;
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.OriginLookup;
-import org.springframework.boot.origin.OriginTrackedValue;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
@@ -46,14 +45,12 @@ final class MountedConfigPropertySource extends MapPropertySource
 
 	@Override
 	public @Nullable Object getProperty(String name) {
-		Object value = super.getProperty(name);
-		return (value instanceof OriginTrackedValue tracked) ? tracked.getValue() : value;
+		return MountedValue.unwrap(super.getProperty(name));
 	}
 
 	@Override
 	public @Nullable Origin getOrigin(String name) {
-		Object value = super.getProperty(name);
-		return (value instanceof OriginTrackedValue tracked) ? tracked.getOrigin() : null;
+		return MountedValue.originOf(super.getProperty(name));
 	}
 
 	@Override

@@ -411,11 +411,12 @@ final class MountedConfigReader {
 			throw new ConfigLoadException(visible, "Invalid " + format + " in '" + visible + "': nested too deeply");
 		}
 		catch (MarkedYAMLException ex) {
-			throw new ConfigLoadException(visible, "Invalid YAML in '" + visible + "'" + describe(ex), ex);
+			// The parser's own message quotes the offending line, which may be a secret:
+			// keep only the position and the problem, and do not chain the cause
+			throw new ConfigLoadException(visible, "Invalid YAML in '" + visible + "'" + describe(ex));
 		}
 		catch (IOException | RuntimeException ex) {
-			throw new ConfigLoadException(visible, "Invalid " + format + " in '" + visible + "': " + safeMessage(ex),
-					ex);
+			throw new ConfigLoadException(visible, "Invalid " + format + " in '" + visible + "': " + safeMessage(ex));
 		}
 		Map<String, Object> properties = new LinkedHashMap<>();
 		for (PropertySource<?> document : documents) {
@@ -424,6 +425,7 @@ final class MountedConfigReader {
 			}
 		}
 		properties.keySet().removeIf((key) -> key.equals(ON_PROFILE) || key.startsWith(ON_PROFILE + "["));
+		properties.replaceAll((key, value) -> MountedValue.compact(value));
 		return properties;
 	}
 

@@ -4,7 +4,9 @@ import java.lang.reflect.Constructor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -68,18 +70,45 @@ final class PropertiesBeanRebinder {
 		Binder candidateBinder = null;
 		List<Rebind> rebinds = new ArrayList<>();
 		Set<String> notRebindable = new LinkedHashSet<>();
+		Set<String> notRebindableKeys = new LinkedHashSet<>();
 		for (Target target : targets()) {
 			if (!target.isAffectedBy(names)) {
 				continue;
 			}
 			if (!target.rebindable()) {
 				notRebindable.add(target.beanName());
+				int i = 0;
+				for (String key : changedKeys) {
+					if (target.isAffectedBy(List.of(names.get(i++)))) {
+						notRebindableKeys.add(key);
+					}
+				}
 				continue;
 			}
 			candidateBinder = (candidateBinder != null) ? candidateBinder : this.binder.binderFor(candidate);
 			rebinds.add(new Rebind(target, bindFresh(candidateBinder, target)));
 		}
-		return new Prepared(rebinds, notRebindable);
+		return new Prepared(rebinds, notRebindable, notRebindableKeys);
+	}
+
+	/**
+	 * Return the {@code @ConfigurationProperties} beans that cannot be rebound live
+	 * (constructor binding, records, no default constructor) whose prefix covers one of
+	 * the given keys, with that prefix.
+	 * @param keys the keys
+	 * @return bean name to prefix
+	 */
+	Map<String, String> notRebindable(Collection<String> keys) {
+		List<ConfigurationPropertyName> names = keys.stream()
+			.map((key) -> ConfigurationPropertyName.adapt(key, '.'))
+			.toList();
+		Map<String, String> result = new LinkedHashMap<>();
+		for (Target target : targets()) {
+			if (!target.rebindable() && target.isAffectedBy(names)) {
+				result.put(target.beanName(), target.prefix());
+			}
+		}
+		return result;
 	}
 
 	private FieldState bindFresh(Binder candidateBinder, Target target) {
@@ -223,11 +252,22 @@ final class PropertiesBeanRebinder {
 
 		private final Set<String> notRebindable;
 
+		private final Set<String> notRebindableKeys;
+
 		private final List<FieldState> previous = new ArrayList<>();
 
-		private Prepared(List<Rebind> rebinds, Set<String> notRebindable) {
+		private Prepared(List<Rebind> rebinds, Set<String> notRebindable, Set<String> notRebindableKeys) {
 			this.rebinds = rebinds;
 			this.notRebindable = notRebindable;
+			this.notRebindableKeys = notRebindableKeys;
+		}
+
+		/**
+		 * Return the changed keys that beans which cannot be rebound live depend on.
+		 * @return the keys
+		 */
+		Set<String> notRebindableKeys() {
+			return this.notRebindableKeys;
 		}
 
 		/**

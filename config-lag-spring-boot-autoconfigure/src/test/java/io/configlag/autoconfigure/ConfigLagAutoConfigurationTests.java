@@ -2,6 +2,7 @@ package io.configlag.autoconfigure;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,7 +11,12 @@ import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.cloud.logging.LoggingRebinder;
+import org.springframework.core.env.MapPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +29,8 @@ class ConfigLagAutoConfigurationTests {
 	Path temp;
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagAutoConfiguration.class,
+				ConfigLagLoggingAutoConfiguration.class));
 
 	@Test
 	void backsOffWithoutPaths() {
@@ -66,6 +73,32 @@ class ConfigLagAutoConfigurationTests {
 		else {
 			assertThat(ConfigWatcher.resolve(WatchMode.AUTO)).isIn(WatchMode.NATIVE, WatchMode.POLLING);
 		}
+	}
+
+	@Test
+	void springCloudsLoggingRebinderIsUntouchedWithoutPaths() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(LoggingRebinder.class)
+			.doesNotHaveBean(ConfigLagLoggingRebinder.class));
+	}
+
+	@Test
+	void loggingRebinderSkipsOnlyConfigLagReloads() {
+		Path volume = KubeletVolume.configMap(this.temp.resolve("config")).write(Map.of("a", "1")).directory();
+		this.runner.withPropertyValues("config.lag.paths=" + volume).run((context) -> {
+			assertThat(context).hasSingleBean(LoggingRebinder.class).hasSingleBean(ConfigLagLoggingRebinder.class);
+			LoggingSystem loggingSystem = LoggingSystem.get(getClass().getClassLoader());
+			String logger = "io.configlag.rebinder.test";
+			org.slf4j.LoggerFactory.getLogger(logger);
+			context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("test", Map.of("logging.level." + logger, "TRACE")));
+			context.publishEvent(new EnvironmentChangeEvent(context.getBean(ConfigReloader.class),
+					Set.of("logging.level." + logger)));
+			assertThat(loggingSystem.getLoggerConfiguration(logger).getConfiguredLevel()).isNotEqualTo(LogLevel.TRACE);
+			context.publishEvent(new EnvironmentChangeEvent(context, Set.of("logging.level." + logger)));
+			assertThat(loggingSystem.getLoggerConfiguration(logger).getConfiguredLevel()).isEqualTo(LogLevel.TRACE);
+			loggingSystem.setLogLevel(logger, null);
+		});
 	}
 
 	@Test

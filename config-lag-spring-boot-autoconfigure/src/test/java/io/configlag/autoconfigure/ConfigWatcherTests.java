@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ConfigWatcherTests {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+	private static final Duration TIMEOUT = ReloadEvents.TIMEOUT;
 
 	@TempDir
 	Path temp;
@@ -53,10 +53,10 @@ class ConfigWatcherTests {
 		runner(mode, volume.directory().toString()).run((context) -> {
 			assertThat(app(context).getName()).isEqualTo("one");
 			volume.update("config.yaml", "app:\n  name: two\n");
-			awaitApplied(context, 1);
+			ReloadEvents.awaitApplied(context, 1);
 			assertThat(app(context).getName()).isEqualTo("two");
 			assertThat(context.getEnvironment().getProperty("app.name")).isEqualTo("two");
-			assertThat(events(context).withOutcome(ReloadOutcome.APPLIED).get(0).changed()).containsExactly("app.name");
+			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).changed()).containsExactly("app.name");
 		});
 	}
 
@@ -67,7 +67,7 @@ class ConfigWatcherTests {
 		runner(mode, volume.directory().toString()).run((context) -> {
 			assertThat(app(context).getName()).isEqualTo("one");
 			volume.update("application.properties", "app.name=two\n");
-			awaitApplied(context, 1);
+			ReloadEvents.awaitApplied(context, 1);
 			assertThat(app(context).getName()).isEqualTo("two");
 		});
 	}
@@ -79,7 +79,7 @@ class ConfigWatcherTests {
 		runner(mode, volume.directory().toString()).run((context) -> {
 			assertThat(app(context).getName()).isEqualTo("one");
 			volume.update("app.name", "two\n");
-			awaitApplied(context, 1);
+			ReloadEvents.awaitApplied(context, 1);
 			assertThat(app(context).getName()).isEqualTo("two");
 		});
 	}
@@ -91,10 +91,10 @@ class ConfigWatcherTests {
 		runner(mode, volume.directory().toString()).run((context) -> {
 			assertThat(app(context).getExtra()).isNull();
 			volume.update("app.extra", "added");
-			awaitApplied(context, 1);
+			ReloadEvents.awaitApplied(context, 1);
 			assertThat(app(context).getExtra()).isEqualTo("added");
 			assertThat(context.getEnvironment().getProperty("app.extra")).isEqualTo("added");
-			assertThat(events(context).withOutcome(ReloadOutcome.APPLIED).get(0).added()).containsExactly("app.extra");
+			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).added()).containsExactly("app.extra");
 		});
 	}
 
@@ -105,11 +105,11 @@ class ConfigWatcherTests {
 		runner(mode, volume.directory().toString()).run((context) -> {
 			assertThat(app(context).getCount()).isEqualTo(5);
 			volume.update("config.yaml", "app:\n  name: one\n");
-			awaitApplied(context, 1);
+			ReloadEvents.awaitApplied(context, 1);
 			assertThat(context.getEnvironment().containsProperty("app.count")).isFalse();
 			assertThat(app(context).getCount()).isEqualTo(1);
 			assertThat(app(context).getName()).isEqualTo("one");
-			assertThat(events(context).withOutcome(ReloadOutcome.APPLIED).get(0).removed()).containsExactly("app.count");
+			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).removed()).containsExactly("app.count");
 		});
 	}
 
@@ -120,7 +120,7 @@ class ConfigWatcherTests {
 		runner(mode, volume.directory().toString()).run((context) -> {
 			assertThat(app(context).getExtra()).isEqualTo("x");
 			volume.remove("app.extra");
-			awaitApplied(context, 1);
+			ReloadEvents.awaitApplied(context, 1);
 			assertThat(app(context).getExtra()).isNull();
 			assertThat(context.getEnvironment().containsProperty("app.extra")).isFalse();
 		});
@@ -132,15 +132,15 @@ class ConfigWatcherTests {
 		KubeletVolume volume = volume(Map.of("a.yaml", "app:\n  name: one\n", "b.properties", "app.count=2\n"));
 		runner(mode, volume.directory().toString()).run((context) -> {
 			volume.write(Map.of("a.yaml", "app:\n  name: two\n", "b.properties", "app.count=3\n"));
-			awaitApplied(context, 1);
-			ConfigReloadResult applied = events(context).withOutcome(ReloadOutcome.APPLIED).get(0);
+			ReloadEvents.awaitApplied(context, 1);
+			ConfigReloadResult applied = ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0);
 			assertThat(applied.changed()).containsExactlyInAnyOrder("app.name", "app.count");
 			assertThat(app(context).getName()).isEqualTo("two");
 			assertThat(app(context).getCount()).isEqualTo(3);
 			// A later change proves nothing else was pending from the first swap
 			volume.update("a.yaml", "app:\n  name: three\n");
-			awaitApplied(context, 2);
-			assertThat(events(context).withOutcome(ReloadOutcome.APPLIED)).hasSize(2);
+			ReloadEvents.awaitApplied(context, 2);
+			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED)).hasSize(2);
 		});
 	}
 
@@ -156,12 +156,12 @@ class ConfigWatcherTests {
 			volume.resync();
 			volume.rewriteUnchanged();
 			await().atMost(TIMEOUT)
-				.until(() -> !events(context).withOutcome(ReloadOutcome.UNCHANGED).isEmpty());
-			assertThat(events(context).withOutcome(ReloadOutcome.APPLIED)).isEmpty();
-			int before = events(context).size();
+				.until(() -> !ReloadEvents.of(context).withOutcome(ReloadOutcome.UNCHANGED).isEmpty());
+			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED)).isEmpty();
+			int before = ReloadEvents.of(context).size();
 			volume.update("config.yaml", "app:\n  name: two\n");
-			awaitApplied(context, 1);
-			assertThat(events(context).since(before)).extracting(ConfigReloadResult::outcome)
+			ReloadEvents.awaitApplied(context, 1);
+			assertThat(ReloadEvents.of(context).since(before)).extracting(ConfigReloadResult::outcome)
 				.containsExactly(ReloadOutcome.APPLIED);
 			assertThat(app.getName()).isEqualTo("two");
 		});
@@ -175,7 +175,7 @@ class ConfigWatcherTests {
 			assertThat(app(context).getName()).isEqualTo("one");
 			assertThat(app(context).getCount()).isEqualTo(1);
 			volume.update("config.yaml", "app:\n  name: two\n");
-			awaitApplied(context, 1);
+			ReloadEvents.awaitApplied(context, 1);
 			assertThat(app(context).getName()).isEqualTo("two");
 		});
 	}
@@ -188,7 +188,7 @@ class ConfigWatcherTests {
 			assertThat(context).hasNotFailed();
 			assertThat(app(context).getName()).isEqualTo("default");
 			KubeletVolume.configMap(later).write(Map.of("config.yaml", "app:\n  name: arrived\n"));
-			awaitApplied(context, 1);
+			ReloadEvents.awaitApplied(context, 1);
 			assertThat(app(context).getName()).isEqualTo("arrived");
 		});
 	}
@@ -200,7 +200,7 @@ class ConfigWatcherTests {
 		Path file = Files.writeString(directory.resolve("config.yaml"), "app:\n  name: one\n");
 		runner(mode, directory.toString()).run((context) -> {
 			Files.writeString(file, "app:\n  name: two\n");
-			awaitApplied(context, 1);
+			ReloadEvents.awaitApplied(context, 1);
 			assertThat(app(context).getName()).isEqualTo("two");
 		});
 	}
@@ -211,28 +211,22 @@ class ConfigWatcherTests {
 		KubeletVolume volume = volume(Map.of("config.yaml", "app:\n  name: one\n"));
 		runner(mode, volume.directory().toString()).run((context) -> {
 			volume.update("config.yaml", "app:\n  name: [unclosed\n");
-			await().atMost(TIMEOUT).until(() -> !events(context).withOutcome(ReloadOutcome.REJECTED).isEmpty());
-			ConfigReloadResult rejected = events(context).withOutcome(ReloadOutcome.REJECTED).get(0);
+			await().atMost(TIMEOUT).until(() -> !ReloadEvents.of(context).withOutcome(ReloadOutcome.REJECTED).isEmpty());
+			ConfigReloadResult rejected = ReloadEvents.of(context).withOutcome(ReloadOutcome.REJECTED).get(0);
 			assertThat(rejected.error()).contains("config.yaml").contains("line").doesNotContain("unclosed");
 			assertThat(app(context).getName()).isEqualTo("one");
 			assertThat(context.getEnvironment().getProperty("app.name")).isEqualTo("one");
 			volume.update("config.yaml", "app:\n  name: two\n");
-			awaitApplied(context, 1);
+			ReloadEvents.awaitApplied(context, 1);
 			assertThat(app(context).getName()).isEqualTo("two");
 		});
 	}
 
-	private static void awaitApplied(AssertableApplicationContext context, int count) {
-		await().atMost(TIMEOUT).until(() -> events(context).withOutcome(ReloadOutcome.APPLIED).size() >= count);
-	}
 
 	private static AppProperties app(AssertableApplicationContext context) {
 		return context.getBean(AppProperties.class);
 	}
 
-	private static ReloadEvents events(AssertableApplicationContext context) {
-		return context.getBean(ReloadEvents.class);
-	}
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties(AppProperties.class)

@@ -1,14 +1,20 @@
 package io.configlag.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Collects every {@link ConfigReloadedEvent} of a test context.
  */
 class ReloadEvents implements ApplicationListener<ConfigReloadedEvent> {
+
+	static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	private final List<ConfigReloadResult> results = new CopyOnWriteArrayList<>();
 
@@ -32,6 +38,34 @@ class ReloadEvents implements ApplicationListener<ConfigReloadedEvent> {
 	List<ConfigReloadResult> since(int index) {
 		List<ConfigReloadResult> all = all();
 		return all.subList(Math.min(index, all.size()), all.size());
+	}
+
+	/**
+	 * Return the collector of the given context.
+	 * @param context a context with a {@code ReloadEvents} bean
+	 * @return the collector
+	 */
+	static ReloadEvents of(ApplicationContext context) {
+		return context.getBean(ReloadEvents.class);
+	}
+
+	/**
+	 * Wait until the given context has applied at least {@code count} versions.
+	 * @param context a context with a {@code ReloadEvents} bean
+	 * @param count the number of applied reloads to wait for
+	 */
+	static void awaitApplied(ApplicationContext context, int count) {
+		ReloadEvents events = of(context);
+		await().atMost(TIMEOUT).until(() -> events.withOutcome(ReloadOutcome.APPLIED).size() >= count);
+	}
+
+	/**
+	 * Wait until the given context has rejected at least one version.
+	 * @param context a context with a {@code ReloadEvents} bean
+	 */
+	static void awaitRejected(ApplicationContext context) {
+		ReloadEvents events = of(context);
+		await().atMost(TIMEOUT).until(() -> !events.withOutcome(ReloadOutcome.REJECTED).isEmpty());
 	}
 
 }
