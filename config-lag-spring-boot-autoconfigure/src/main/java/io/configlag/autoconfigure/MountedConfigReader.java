@@ -244,16 +244,6 @@ final class MountedConfigReader {
 	private PathContent readDirectory(WatchedPath watched, @Nullable VolumeVersion version) {
 		Path root = (version != null) ? version.target() : watched.path();
 		Map<String, Path> files = findFiles(watched.path(), root);
-		if (files.isEmpty() && version == null) {
-			// An unmounted volume leaves its mount point empty, and a volume being torn
-			// down has lost its ..data link; neither removes every key
-			if (watched.optional()) {
-				return PathContent.missing(watched);
-			}
-			throw new ConfigLoadException(watched.path(), "Config directory '" + watched.location()
-					+ "' has no files; it is treated as an unmounted volume, not as the removal of every key"
-					+ " (write it as 'optional:" + watched.path() + "' if it may be empty)");
-		}
 		MessageDigest digest = sha256();
 		Map<String, Object> properties = new LinkedHashMap<>();
 		Instant newest = null;
