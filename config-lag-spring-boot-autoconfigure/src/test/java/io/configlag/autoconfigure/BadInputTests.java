@@ -327,7 +327,7 @@ class BadInputTests {
 				}
 			}
 		}, () -> KubeletVolume.configMap(mountPoint).write(Map.of("config.yaml", GOOD_TWO)), mountPoint.toString(),
-				"no files"));
+				"is empty; keeping its last keys"));
 	}
 
 	// Dangling symbolic link

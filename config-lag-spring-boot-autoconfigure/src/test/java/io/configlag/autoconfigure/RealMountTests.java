@@ -58,7 +58,7 @@ class RealMountTests {
 						assertThat(reloader.getLastReload()).isNotNull();
 						assertThat(reloader.getLastReload().outcome()).isEqualTo(ReloadOutcome.REJECTED);
 						assertThat(reloader.getLastReload().error()).contains(mountPoint.toString())
-							.contains("has no files");
+							.contains("is empty; keeping its last keys");
 					});
 					assertThat(reloader.getCount(ReloadOutcome.REJECTED)).isPositive();
 					assertThat(events.withOutcome(ReloadOutcome.APPLIED)).isEmpty();
