@@ -9,10 +9,13 @@ import java.util.Map;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -25,9 +28,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * A real tmpfs mounted over the watched directory, unmounted and mounted again, where the
  * test may mount (Linux, root with {@code CAP_SYS_ADMIN}): the unmount reveals an empty
  * mount point, which is rejected and keeps the last good version; the remounted volume is
- * then applied. Polling mode only: a mount over a watched directory produces no inotify
- * event at all (the watch stays on the inode that was mounted over), so in native mode
- * only a periodic check can find a remount.
+ * then applied. A mount over a watched directory produces no inotify event at all (the
+ * watch stays on the inode that was mounted over), so in native mode it is the watchdog's
+ * metadata check that finds the remount.
  */
 @EnabledOnOs(OS.LINUX)
 class RealMountTests {
@@ -35,8 +38,9 @@ class RealMountTests {
 	@TempDir
 	Path temp;
 
-	@Test
-	void unmountKeepsTheLastGoodVersionAndRemountIsApplied() throws Exception {
+	@ParameterizedTest
+	@EnumSource(value = WatchMode.class, names = { "NATIVE", "POLLING" })
+	void unmountKeepsTheLastGoodVersionAndRemountIsApplied(WatchMode mode) throws Exception {
 		Path mountPoint = Files.createDirectories(this.temp.resolve("mnt"));
 		assumeTrue(command("mount", "-t", "tmpfs", "tmpfs", mountPoint.toString()) == 0,
 				"this process may not mount a tmpfs");
@@ -46,8 +50,9 @@ class RealMountTests {
 				.withConfiguration(
 						AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 				.withUserConfiguration(BadInputTests.TestConfiguration.class)
-				.withPropertyValues("config.lag.paths=" + mountPoint, "config.lag.watch.mode=polling",
-						"config.lag.watch.poll-interval=50ms")
+				.withPropertyValues("config.lag.paths=" + mountPoint, "config.lag.watch.mode=" + mode,
+						"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms",
+						"config.lag.watch.watchdog-interval=200ms")
 				.run((context) -> {
 					ConfigReloader reloader = context.getBean(ConfigReloader.class);
 					ReloadEvents events = context.getBean(ReloadEvents.class);
