@@ -367,7 +367,7 @@ final class ConfigWatcher implements SmartLifecycle {
 		NativeWatch nativeWatch = this.nativeWatch;
 		if (reregister && nativeWatch != null && this.running) {
 			try {
-				nativeWatch.register();
+				quiet |= nativeWatch.register();
 			}
 			catch (ClosedWatchServiceException ex) {
 				// Stopping
@@ -513,8 +513,27 @@ final class ConfigWatcher implements SmartLifecycle {
 			onEvents(directory, events, valid);
 		}
 
-		synchronized void register() throws IOException {
-			Set<Path> directories = directories();
+		/**
+		 * Register every directory to watch. A directory can appear or disappear while
+		 * this runs (a volume deleted and recreated at once): then the set is computed
+		 * and registered again, and the caller must read the paths, because events in
+		 * between may have been missed.
+		 * @return whether the directories changed while they were registered
+		 * @throws IOException if an existing directory cannot be watched
+		 */
+		synchronized boolean register() throws IOException {
+			this.keys.entrySet().removeIf((entry) -> !entry.getKey().isValid());
+			for (int attempt = 0; attempt < 5; attempt++) {
+				Set<Path> directories = directories();
+				registerExactly(directories);
+				if (directories().equals(directories)) {
+					return attempt > 0;
+				}
+			}
+			return true;
+		}
+
+		private void registerExactly(Set<Path> directories) throws IOException {
 			Set<Path> registered = new HashSet<>(this.keys.values());
 			for (Path directory : directories) {
 				if (!registered.contains(directory)) {
@@ -538,6 +557,7 @@ final class ConfigWatcher implements SmartLifecycle {
 				return false;
 			});
 		}
+
 
 		private Set<Path> directories() throws IOException {
 			Set<Path> directories = new LinkedHashSet<>();
