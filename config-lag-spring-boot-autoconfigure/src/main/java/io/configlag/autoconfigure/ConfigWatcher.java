@@ -1,6 +1,7 @@
 package io.configlag.autoconfigure;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -75,6 +76,8 @@ final class ConfigWatcher implements SmartLifecycle {
 
 	private volatile @Nullable String problem;
 
+	private volatile boolean nativePreferred;
+
 	private volatile @Nullable Instant lastCheck;
 
 	private @Nullable ScheduledFuture<?> polling;
@@ -130,6 +133,7 @@ final class ConfigWatcher implements SmartLifecycle {
 			this.executor = executor;
 			this.lastFingerprint = this.reloader.current().fingerprint();
 			WatchMode mode = resolve(this.requestedMode);
+			this.nativePreferred = (mode == WatchMode.NATIVE);
 			if (mode == WatchMode.NATIVE) {
 				try {
 					startNative();
@@ -207,7 +211,10 @@ final class ConfigWatcher implements SmartLifecycle {
 	void watchdog() {
 		try {
 			this.lastCheck = Instant.now();
-			if (this.mode == WatchMode.NATIVE) {
+			if (this.mode == WatchMode.POLLING && this.nativePreferred) {
+				returnToNative();
+			}
+			else if (this.mode == WatchMode.NATIVE) {
 				NativeWatch nativeWatch = this.nativeWatch;
 				if (nativeWatch == null || !nativeWatch.isAlive()) {
 					restartNative("the watcher thread stopped");
@@ -245,6 +252,27 @@ final class ConfigWatcher implements SmartLifecycle {
 			catch (IOException | RuntimeException ex) {
 				fallBackToPolling(reason + ", and watching cannot be re-established: " + ex);
 			}
+		}
+	}
+
+	private void returnToNative() {
+		synchronized (this.monitor) {
+			if (!this.running || this.mode != WatchMode.POLLING) {
+				return;
+			}
+			try {
+				startNative();
+			}
+			catch (IOException | RuntimeException ex) {
+				return;
+			}
+			if (this.polling != null) {
+				this.polling.cancel(false);
+				this.polling = null;
+			}
+			this.mode = WatchMode.NATIVE;
+			this.problem = null;
+			logger.info("Watching " + paths() + " with file system events again");
 		}
 	}
 
@@ -563,23 +591,42 @@ final class ConfigWatcher implements SmartLifecycle {
 			Set<Path> directories = new LinkedHashSet<>();
 			for (WatchedPath watched : ConfigWatcher.this.reader.getPaths()) {
 				Path path = watched.path();
-				if (Files.isDirectory(path)) {
-					directories.add(path);
-					if (!MountedConfigReader.isKubeletVolume(path)) {
-						addSubdirectories(path, directories);
-					}
+				if (Files.isDirectory(path) && addDirectory(path, directories)) {
+					continue;
 				}
-				else {
-					Path existing = path.getParent();
-					while (existing != null && !Files.isDirectory(existing)) {
-						existing = existing.getParent();
-					}
-					if (existing != null) {
-						directories.add(existing);
-					}
+				// A file, or a missing path: watch the nearest existing directory
+				Path existing = path.getParent();
+				while (existing != null && !Files.isDirectory(existing)) {
+					existing = existing.getParent();
+				}
+				if (existing != null) {
+					directories.add(existing);
 				}
 			}
 			return directories;
+		}
+
+		/**
+		 * Add a watched directory and, unless it is a kubelet volume, its subdirectories.
+		 * @return {@code false} if the directory disappeared meanwhile (it is being
+		 * deleted): it is then watched like a missing path
+		 */
+		private boolean addDirectory(Path path, Set<Path> directories) throws IOException {
+			Set<Path> found = new LinkedHashSet<>();
+			found.add(path);
+			try {
+				if (!MountedConfigReader.isKubeletVolume(path)) {
+					addSubdirectories(path, found);
+				}
+			}
+			catch (IOException | UncheckedIOException ex) {
+				if (!Files.isDirectory(path)) {
+					return false;
+				}
+				throw (ex instanceof UncheckedIOException unchecked) ? unchecked.getCause() : (IOException) ex;
+			}
+			directories.addAll(found);
+			return true;
 		}
 
 		private void addSubdirectories(Path root, Set<Path> directories) throws IOException {

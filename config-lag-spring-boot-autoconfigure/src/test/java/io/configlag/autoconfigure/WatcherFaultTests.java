@@ -10,6 +10,7 @@ import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,32 @@ class WatcherFaultTests {
 			ReloadEvents.awaitApplied(context, 1);
 			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).trigger())
 				.isEqualTo(ReloadTrigger.POLL);
+		});
+	}
+
+	@Test
+	void returnsToNativeWatchingOnceItIsAvailableAgain() {
+		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config"))
+			.write(Map.of("config.yaml", "app:\n  name: one\n"));
+		AtomicInteger attempts = new AtomicInteger();
+		WatchServiceFactory recovering = () -> {
+			if (attempts.incrementAndGet() == 1) {
+				throw new IOException("User limit of inotify instances reached");
+			}
+			return FileSystems.getDefault().newWatchService();
+		};
+		withWatcher(volume.directory(), recovering, (context, watcher) -> {
+			await().atMost(TIMEOUT)
+				.until(() -> watcher.getStatus().mode() == WatchMode.NATIVE && watcher.getStatus().watching());
+			assertThat(watcher.getStatus().problem()).isNull();
+			int before = ReloadEvents.of(context).size();
+			volume.update("config.yaml", "app:\n  name: two\n");
+			await().atMost(TIMEOUT)
+				.until(() -> ReloadEvents.of(context)
+					.since(before)
+					.stream()
+					.anyMatch((result) -> result.trigger() == ReloadTrigger.WATCH));
+			assertThat(context.getBean(AppProperties.class).getName()).isEqualTo("two");
 		});
 	}
 
