@@ -68,7 +68,7 @@ final class ConfigWatcher implements SmartLifecycle {
 
 	private @Nullable ScheduledExecutorService executor;
 
-	private @Nullable NativeWatch nativeWatch;
+	private volatile @Nullable NativeWatch nativeWatch;
 
 	private @Nullable ScheduledFuture<?> pending;
 
@@ -80,7 +80,7 @@ final class ConfigWatcher implements SmartLifecycle {
 
 	private volatile @Nullable Instant lastCheck;
 
-	private @Nullable ScheduledFuture<?> polling;
+	private volatile @Nullable ScheduledFuture<?> polling;
 
 	ConfigWatcher(ConfigReloader reloader, WatchMode mode, Duration pollInterval, Duration quietPeriod,
 			Duration watchdogInterval) {
@@ -177,6 +177,7 @@ final class ConfigWatcher implements SmartLifecycle {
 				}
 				this.executor = null;
 			}
+			this.polling = null;
 		}
 	}
 
