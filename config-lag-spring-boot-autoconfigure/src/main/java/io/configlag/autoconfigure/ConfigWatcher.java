@@ -314,10 +314,9 @@ final class ConfigWatcher implements SmartLifecycle {
 
 	private void checkFingerprint(ReloadTrigger trigger) {
 		try {
-			List<String> fingerprint = this.reader.fingerprint();
-			if (!fingerprint.equals(this.lastFingerprint)) {
-				this.lastFingerprint = fingerprint;
+			if (!this.reader.fingerprint().equals(this.lastFingerprint)) {
 				this.reloader.reload(trigger);
+				this.lastFingerprint = this.reader.lastReadFingerprint();
 			}
 		}
 		catch (RuntimeException ex) {
@@ -327,8 +326,8 @@ final class ConfigWatcher implements SmartLifecycle {
 
 	private void reload() {
 		try {
-			this.lastFingerprint = this.reader.fingerprint();
 			this.reloader.reload(ReloadTrigger.WATCH);
+			this.lastFingerprint = this.reader.lastReadFingerprint();
 		}
 		catch (RuntimeException ex) {
 			logger.error("Config reload failed", ex);

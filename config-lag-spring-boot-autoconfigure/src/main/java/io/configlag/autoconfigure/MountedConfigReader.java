@@ -106,6 +106,8 @@ final class MountedConfigReader {
 
 	private final PropertySourceLoader propertiesLoader = new PropertiesPropertySourceLoader();
 
+	private volatile List<String> lastReadFingerprint = List.of();
+
 	/**
 	 * Create a new reader.
 	 * @param paths the paths to read, later ones override earlier ones
@@ -119,6 +121,16 @@ final class MountedConfigReader {
 		this.profileMatcher = profileMatcher;
 	}
 
+	/**
+	 * Return the fingerprint taken at the start of the most recent {@link #read()},
+	 * whether that read succeeded or not: a watcher compares later fingerprints with it
+	 * instead of taking its own before every read.
+	 * @return the fingerprint, empty before the first read
+	 */
+	List<String> lastReadFingerprint() {
+		return this.lastReadFingerprint;
+	}
+
 	List<WatchedPath> getPaths() {
 		return this.paths;
 	}
@@ -130,6 +142,7 @@ final class MountedConfigReader {
 	 */
 	ConfigSnapshot read() {
 		List<String> fingerprint = fingerprint();
+		this.lastReadFingerprint = fingerprint;
 		MessageDigest digest = sha256();
 		Map<String, Object> properties = new LinkedHashMap<>();
 		List<PathState> states = new ArrayList<>(this.paths.size());
