@@ -7,6 +7,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.origin.Origin;
+
 /**
  * An immutable view of everything read from the watched paths at one moment.
  *
@@ -29,6 +31,32 @@ record ConfigSnapshot(Map<String, Object> properties, String version, List<PathS
 	 */
 	@Nullable String getString(String name) {
 		return asString(this.properties.get(name));
+	}
+
+	/**
+	 * Return the plain value of a property, without its origin.
+	 * @param name the property name
+	 * @return the value or {@code null}
+	 */
+	@Nullable Object value(String name) {
+		return MountedValue.unwrap(this.properties.get(name));
+	}
+
+	/**
+	 * Return where a property was read.
+	 * @param name the property name
+	 * @return the origin or {@code null}
+	 */
+	@Nullable Origin origin(String name) {
+		return MountedValue.originOf(this.properties.get(name));
+	}
+
+	/**
+	 * Return the property names in precedence order, as a new array.
+	 * @return the names
+	 */
+	String[] names() {
+		return this.properties.keySet().toArray(new String[0]);
 	}
 
 	static @Nullable String asString(@Nullable Object value) {
