@@ -71,6 +71,8 @@ final class CandidateBinder {
 
 	private volatile @Nullable Validator jsr303Validator;
 
+	private volatile @Nullable CachedBinder cached;
+
 	CandidateBinder(ConfigurableApplicationContext context) {
 		this.context = context;
 		this.conversionServices = deduceConversionServices(context);
@@ -83,14 +85,23 @@ final class CandidateBinder {
 	}
 
 	/**
-	 * Create a binder over the given sources.
+	 * Return a binder over the given sources. The binder for the same sources object is
+	 * kept: {@link CandidateSources} hands out the same object for as long as the
+	 * {@code Environment}'s sources do not change, and its mounted source holds each new
+	 * version in turn.
 	 * @param sources the candidate property sources
 	 * @return the binder
 	 */
 	Binder binderFor(PropertySources sources) {
+		CachedBinder cached = this.cached;
+		if (cached != null && cached.sources() == sources) {
+			return cached.binder();
+		}
 		Consumer<PropertyEditorRegistry> editors = this.context.getBeanFactory()::copyRegisteredEditorsTo;
-		return new Binder(adapt(sources), new PropertySourcesPlaceholdersResolver(sources), this.conversionServices,
-				editors, null, null);
+		Binder binder = new Binder(adapt(sources), new PropertySourcesPlaceholdersResolver(sources),
+				this.conversionServices, editors, null, null);
+		this.cached = new CachedBinder(sources, binder);
+		return binder;
 	}
 
 	/**
@@ -266,6 +277,13 @@ final class CandidateBinder {
 			validator.afterPropertiesSet();
 			return validator;
 		}
+
+	}
+
+	/**
+	 * A binder and the sources it was built for.
+	 */
+	private record CachedBinder(PropertySources sources, Binder binder) {
 
 	}
 

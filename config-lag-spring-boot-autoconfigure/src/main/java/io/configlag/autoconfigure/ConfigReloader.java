@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
@@ -38,8 +39,6 @@ final class ConfigReloader {
 
 	private static final Log logger = LogFactory.getLog(ConfigReloader.class);
 
-	private static final String ATTACHED_SOURCE_NAME = "configurationProperties";
-
 	private static final int MAX_LOGGED_KEYS = 20;
 
 	private final ConfigurableEnvironment environment;
@@ -60,6 +59,8 @@ final class ConfigReloader {
 
 	private final PlaceholderReferences placeholders = new PlaceholderReferences();
 
+	private final CandidateSources candidates;
+
 	private final Clock clock;
 
 	private final ReentrantLock lock = new ReentrantLock();
@@ -71,6 +72,8 @@ final class ConfigReloader {
 	private volatile @Nullable ConfigReloadResult lastSuccess;
 
 	private @Nullable String lastLoggedError;
+
+	private volatile @Nullable RefreshScope resolvedRefreshScope;
 
 	ConfigReloader(ConfigurableEnvironment environment, MountedConfigReader reader, PropertiesBeanRebinder rebinder,
 			LoggingLevelUpdater loggingLevels, ObjectProvider<RefreshScope> refreshScope,
@@ -85,6 +88,7 @@ final class ConfigReloader {
 		this.execution = execution;
 		this.consistency = consistency;
 		this.clock = clock;
+		this.candidates = new CandidateSources(environment);
 		for (ReloadOutcome outcome : ReloadOutcome.values()) {
 			this.counts.put(outcome, new AtomicLong());
 		}
@@ -156,14 +160,14 @@ final class ConfigReloader {
 					previous.lastWritten(), null, null));
 		}
 		ConfigDiff diff = ConfigDiff.between(previous, next);
-		MountedConfigPropertySource source = new MountedConfigPropertySource(next);
+		MountedConfigPropertySource live = Objects.requireNonNull(MountedConfigPropertySource.get(this.environment));
 		if (diff.isEmpty()) {
-			this.consistency.exclusively(() -> replaceSource(source));
+			this.consistency.exclusively(() -> live.publish(next));
 			return finish(new ConfigReloadResult(trigger, ReloadOutcome.UNCHANGED, next.version(), previous.version(),
 					Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), startedAt, since(start), next.lastWritten(), null,
 					null));
 		}
-		MutablePropertySources candidate = candidateSources(source);
+		MutablePropertySources candidate = this.candidates.of(next);
 		PropertiesBeanRebinder.Prepared prepared;
 		Set<String> keys;
 		try {
@@ -173,17 +177,16 @@ final class ConfigReloader {
 		catch (RuntimeException ex) {
 			return rejected(trigger, previous, startedAt, start, ex, diff);
 		}
-		MountedConfigPropertySource previousSource = Objects
-			.requireNonNull(MountedConfigPropertySource.get(this.environment));
+		AtomicReference<MountedConfigPropertySource.@Nullable Published> replaced = new AtomicReference<>();
 		try {
 			this.consistency.exclusively(() -> {
-				replaceSource(source);
+				replaced.set(live.publish(next));
 				prepared.apply();
 			});
 			applyToContext(keys);
 		}
 		catch (RuntimeException ex) {
-			rollback(previousSource, prepared, keys);
+			rollback(live, replaced.get(), prepared, keys);
 			return rejected(trigger, previous, startedAt, start, ex, diff);
 		}
 		Instant writtenAt = next.lastWritten();
@@ -223,41 +226,46 @@ final class ConfigReloader {
 		return false;
 	}
 
-	private MutablePropertySources candidateSources(MountedConfigPropertySource source) {
-		MutablePropertySources candidate = new MutablePropertySources(this.environment.getPropertySources());
-		candidate.remove(ATTACHED_SOURCE_NAME);
-		candidate.replace(MountedConfigPropertySource.NAME, source);
-		return candidate;
-	}
-
-	private void replaceSource(MountedConfigPropertySource source) {
-		this.environment.getPropertySources().replace(MountedConfigPropertySource.NAME, source);
-	}
-
 	private void applyToContext(Set<String> keys) {
 		this.loggingLevels.apply(keys);
-		RefreshScope scope = this.refreshScope.getIfAvailable();
+		RefreshScope scope = refreshScope();
 		if (scope != null) {
 			scope.refreshAll();
 		}
 		this.publisher.publishEvent(new EnvironmentChangeEvent(this, keys));
 	}
 
-	private void rollback(MountedConfigPropertySource previousSource, PropertiesBeanRebinder.Prepared prepared,
-			Set<String> keys) {
+	/**
+	 * Return the refresh scope, looked up once: resolving it through the bean factory at
+	 * every reload cost more than refreshing it.
+	 */
+	private @Nullable RefreshScope refreshScope() {
+		RefreshScope scope = this.resolvedRefreshScope;
+		if (scope == null) {
+			scope = this.refreshScope.getIfAvailable();
+			this.resolvedRefreshScope = scope;
+		}
+		return scope;
+	}
+
+	private void rollback(MountedConfigPropertySource live, MountedConfigPropertySource.@Nullable Published replaced,
+			PropertiesBeanRebinder.Prepared prepared, Set<String> keys) {
 		try {
 			this.consistency.exclusively(() -> {
-				replaceSource(previousSource);
+				if (replaced != null) {
+					live.restore(replaced);
+				}
 				prepared.rollback();
 			});
 			this.loggingLevels.apply(keys);
-			RefreshScope scope = this.refreshScope.getIfAvailable();
+			RefreshScope scope = refreshScope();
 			if (scope != null) {
 				scope.refreshAll();
 			}
 		}
 		catch (RuntimeException ex) {
-			logger.error("Failed to roll back to config version " + previousSource.getSnapshot().version(), ex);
+			String version = (replaced != null) ? replaced.snapshot().version() : live.getSnapshot().version();
+			logger.error("Failed to roll back to config version " + version, ex);
 		}
 	}
 

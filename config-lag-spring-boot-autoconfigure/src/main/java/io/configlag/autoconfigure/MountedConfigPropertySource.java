@@ -1,5 +1,6 @@
 package io.configlag.autoconfigure;
 
+import java.util.Arrays;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -10,19 +11,29 @@ import org.springframework.boot.env.PropertySourceInfo;
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.OriginLookup;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * The property source holding one {@link ConfigSnapshot}. It is immutable: a reload
- * replaces the whole source in the {@code Environment}, so a reader sees one version or
- * the other, never a mix.
+ * The property source holding the current {@link ConfigSnapshot}. The source itself lives
+ * as long as the application: a reload {@link #publish publishes} the next snapshot into
+ * it, and every lookup reads one snapshot, so a reader sees one version or the other,
+ * never a mix within a lookup.
+ * <p>
+ * Staying the same object matters for cost. Spring Boot adapts every property source
+ * once and caches the {@link org.springframework.boot.context.properties.source.ConfigurationPropertyName}
+ * mapping of its property names; replacing the source at every reload threw that cache
+ * away and rebuilt it for every key of every file. This source is therefore not
+ * {@linkplain #isImmutable() immutable}, and {@link #getPropertyNames()} returns the very
+ * same array for as long as the names are the same, which is how Boot's adapter tells in
+ * constant time that its mapping is still valid. When keys are added, Boot maps only the
+ * new ones.
  *
  * @author config-lag
  */
-final class MountedConfigPropertySource extends MapPropertySource
+final class MountedConfigPropertySource extends EnumerablePropertySource<ConfigSnapshot>
 		implements OriginLookup<String>, PropertySourceInfo {
 
 	/**
@@ -36,30 +47,70 @@ final class MountedConfigPropertySource extends MapPropertySource
 
 	private static final String DEFAULT_PROPERTIES = "defaultProperties";
 
-	private final ConfigSnapshot snapshot;
+	private volatile Published published;
 
 	MountedConfigPropertySource(ConfigSnapshot snapshot) {
-		super(NAME, snapshot.properties());
-		this.snapshot = snapshot;
+		super(NAME, snapshot);
+		this.published = new Published(snapshot, snapshot.names());
 	}
 
 	@Override
 	public @Nullable Object getProperty(String name) {
-		return MountedValue.unwrap(super.getProperty(name));
+		return this.published.snapshot().value(name);
+	}
+
+	@Override
+	public boolean containsProperty(String name) {
+		return this.published.snapshot().value(name) != null;
+	}
+
+	@Override
+	public String[] getPropertyNames() {
+		return this.published.names();
 	}
 
 	@Override
 	public @Nullable Origin getOrigin(String name) {
-		return MountedValue.originOf(super.getProperty(name));
+		return this.published.snapshot().origin(name);
 	}
 
 	@Override
 	public boolean isImmutable() {
-		return true;
+		return false;
+	}
+
+	/**
+	 * Return the snapshot this source currently holds.
+	 * @return the current snapshot
+	 */
+	@Override
+	public ConfigSnapshot getSource() {
+		return this.published.snapshot();
 	}
 
 	ConfigSnapshot getSnapshot() {
-		return this.snapshot;
+		return this.published.snapshot();
+	}
+
+	/**
+	 * Make the given snapshot the one every lookup reads.
+	 * @param snapshot the snapshot
+	 * @return what was published before, for {@link #restore}
+	 */
+	Published publish(ConfigSnapshot snapshot) {
+		Published previous = this.published;
+		String[] names = snapshot.names();
+		// The same array for the same names keeps Spring Boot's name mapping valid
+		this.published = new Published(snapshot, Arrays.equals(previous.names(), names) ? previous.names() : names);
+		return previous;
+	}
+
+	/**
+	 * Put back what {@link #publish} replaced.
+	 * @param previous the value {@code publish} returned
+	 */
+	void restore(Published previous) {
+		this.published = previous;
 	}
 
 	static @Nullable MountedConfigPropertySource get(ConfigurableEnvironment environment) {
@@ -99,6 +150,16 @@ final class MountedConfigPropertySource extends MapPropertySource
 				}
 			}
 		}
+	}
+
+	/**
+	 * A snapshot as published, with the property names array handed to Spring Boot.
+	 *
+	 * @param snapshot the snapshot
+	 * @param names its property names
+	 */
+	record Published(ConfigSnapshot snapshot, String[] names) {
+
 	}
 
 }

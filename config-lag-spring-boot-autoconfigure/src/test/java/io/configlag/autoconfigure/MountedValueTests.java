@@ -36,7 +36,7 @@ class MountedValueTests {
 		assertOrigin(source.getOrigin("b.c"), "application.properties", 1, 4);
 		assertOrigin(source.getOrigin("x.port"), "app.yaml", 1, 8);
 		assertThat(source.getOrigin("plain-key")).isNull();
-		assertThat(ConfigSnapshot.asString(source.getSource().get("x.port"))).isEqualTo("8080");
+		assertThat(ConfigSnapshot.asString(source.getSource().value("x.port"))).isEqualTo("8080");
 	}
 
 	private void assertOrigin(Origin origin, String file, int line, int column) {
