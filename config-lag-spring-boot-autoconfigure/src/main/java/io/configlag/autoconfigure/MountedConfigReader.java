@@ -106,6 +106,8 @@ final class MountedConfigReader {
 
 	private final PropertySourceLoader propertiesLoader = new PropertiesPropertySourceLoader();
 
+	private final ChangedLinesParser changedLines = new ChangedLinesParser();
+
 	private volatile List<String> lastReadFingerprint = List.of();
 
 	/**
@@ -131,6 +133,10 @@ final class MountedConfigReader {
 		return this.lastReadFingerprint;
 	}
 
+	ChangedLinesParser changedLines() {
+		return this.changedLines;
+	}
+
 	List<WatchedPath> getPaths() {
 		return this.paths;
 	}
@@ -146,8 +152,9 @@ final class MountedConfigReader {
 		MessageDigest digest = sha256();
 		Map<String, Object> properties = new LinkedHashMap<>();
 		List<PathState> states = new ArrayList<>(this.paths.size());
+		ChangedLinesParser.Batch parsed = this.changedLines.batch();
 		for (WatchedPath path : this.paths) {
-			PathContent content = readPath(path);
+			PathContent content = readPath(path, parsed);
 			digest.update(path.location().getBytes(StandardCharsets.UTF_8));
 			digest.update((byte) 0);
 			digest.update(content.digest());
@@ -155,8 +162,10 @@ final class MountedConfigReader {
 			states.add(content.state());
 		}
 		String version = HexFormat.of().formatHex(digest.digest(), 0, 6);
-		return new ConfigSnapshot(Collections.unmodifiableMap(properties), version, List.copyOf(states),
-				fingerprint);
+		ConfigSnapshot snapshot = new ConfigSnapshot(Collections.unmodifiableMap(properties), version,
+				List.copyOf(states), fingerprint);
+		parsed.commit(snapshot);
+		return snapshot;
 	}
 
 	/**
@@ -211,7 +220,7 @@ final class MountedConfigReader {
 		return Files.isSymbolicLink(directory.resolve(DATA_LINK));
 	}
 
-	private PathContent readPath(WatchedPath watched) {
+	private PathContent readPath(WatchedPath watched, ChangedLinesParser.Batch parsed) {
 		Path path = watched.path();
 		if (!exists(path)) {
 			if (watched.optional()) {
@@ -223,8 +232,8 @@ final class MountedConfigReader {
 		for (int attempt = 1;; attempt++) {
 			VolumeVersion version = VolumeVersion.of(path);
 			try {
-				PathContent content = (Files.isDirectory(path)) ? readDirectory(watched, version)
-						: readSingleFile(watched, version);
+				PathContent content = (Files.isDirectory(path)) ? readDirectory(watched, version, parsed)
+						: readSingleFile(watched, version, parsed);
 				if (version == null || version.isCurrent()) {
 					return content;
 				}
@@ -254,7 +263,8 @@ final class MountedConfigReader {
 		return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
 	}
 
-	private PathContent readDirectory(WatchedPath watched, @Nullable VolumeVersion version) {
+	private PathContent readDirectory(WatchedPath watched, @Nullable VolumeVersion version,
+			ChangedLinesParser.Batch parsed) {
 		Path root = (version != null) ? version.target() : watched.path();
 		Map<String, Path> files = findFiles(watched.path(), root);
 		MessageDigest digest = sha256();
@@ -267,7 +277,7 @@ final class MountedConfigReader {
 			digest.update(entry.getKey().getBytes(StandardCharsets.UTF_8));
 			digest.update((byte) 0);
 			digest.update(sha256().digest(content));
-			properties.putAll(parse(entry.getKey(), visible, content));
+			properties.putAll(parse(entry.getKey(), visible, content, parsed));
 			newest = latest(newest, modifiedTime(file));
 		}
 		Instant writtenAt = (version != null) ? version.writtenAt() : newest;
@@ -276,7 +286,8 @@ final class MountedConfigReader {
 		return new PathContent(state, properties, digest.digest());
 	}
 
-	private PathContent readSingleFile(WatchedPath watched, @Nullable VolumeVersion version) {
+	private PathContent readSingleFile(WatchedPath watched, @Nullable VolumeVersion version,
+			ChangedLinesParser.Batch parsed) {
 		Path visible = watched.path();
 		Path file = (version != null) ? version.target().resolve(visible.getFileName()) : visible;
 		if (version == null && Files.isSymbolicLink(visible) && !Files.exists(visible)) {
@@ -287,7 +298,7 @@ final class MountedConfigReader {
 		}
 		byte[] content = readFile(visible, file);
 		String name = visible.getFileName().toString();
-		Map<String, Object> properties = parse(name, visible, content);
+		Map<String, Object> properties = parse(name, visible, content, parsed);
 		Instant writtenAt = (version != null) ? version.writtenAt() : modifiedTime(file);
 		PathState state = new PathState(watched, PathKind.FILE, version != null, writtenAt, properties.size(),
 				List.of(name));
@@ -364,14 +375,21 @@ final class MountedConfigReader {
 				"Failed to read '" + path + "': " + ex.getClass().getSimpleName() + " " + ex.getMessage(), ex);
 	}
 
-	private Map<String, Object> parse(String relativeName, Path visible, byte[] content) {
+	private Map<String, Object> parse(String relativeName, Path visible, byte[] content,
+			ChangedLinesParser.Batch parsed) {
 		String lowerCaseName = relativeName.toLowerCase(java.util.Locale.ROOT);
 		String text = decode(visible, content);
 		if (lowerCaseName.endsWith(".yaml") || lowerCaseName.endsWith(".yml")) {
 			return parseDocuments(this.yamlLoader, "YAML", visible, content, text);
 		}
 		if (lowerCaseName.endsWith(".properties")) {
-			return parseDocuments(this.propertiesLoader, "properties", visible, content, text);
+			Map<String, Object> properties = StringUtils.hasText(text) ? this.changedLines.parse(visible, content,
+					new LoadedFileResource(visible, new byte[0]), (lines) -> parseLines(visible, lines)) : null;
+			if (properties == null) {
+				properties = parseDocuments(this.propertiesLoader, "properties", visible, content, text);
+			}
+			parsed.add(visible, content, properties);
+			return properties;
 		}
 		return Map.of(configTreeName(relativeName), configTreeValue(text));
 	}
@@ -430,6 +448,38 @@ final class MountedConfigReader {
 		properties.keySet().removeIf((key) -> key.equals(ON_PROFILE) || key.startsWith(ON_PROFILE + "["));
 		properties.replaceAll((key, value) -> MountedValue.compact(value));
 		return properties;
+	}
+
+	/**
+	 * Parse some whole lines of a properties file with Spring Boot's loader, for
+	 * {@link ChangedLinesParser}.
+	 * @return the lines' properties, or {@code null} if they are not one plain document
+	 */
+	private @Nullable Map<String, Object> parseLines(Path visible, byte[] lines) {
+		try {
+			List<PropertySource<?>> documents = this.propertiesLoader.load(visible.toString(),
+					new LoadedFileResource(visible, lines));
+			if (documents.size() > 1) {
+				return null;
+			}
+			Map<String, Object> properties = new LinkedHashMap<>();
+			for (PropertySource<?> document : documents) {
+				if (!(document instanceof OriginTrackedMapPropertySource map)) {
+					return null;
+				}
+				for (Map.Entry<String, Object> entry : map.getSource().entrySet()) {
+					if (entry.getKey().equals(ON_PROFILE) || entry.getKey().startsWith(ON_PROFILE + "[")) {
+						return null;
+					}
+					properties.put(entry.getKey(), MountedValue.compact(entry.getValue()));
+				}
+			}
+			return properties;
+		}
+		catch (IOException | RuntimeException ex) {
+			// The whole file is parsed again, and reports the failure with its real line
+			return null;
+		}
 	}
 
 	/**
