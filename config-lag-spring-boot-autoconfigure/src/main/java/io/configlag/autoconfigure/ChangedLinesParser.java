@@ -66,29 +66,31 @@ final class ChangedLinesParser {
 
 	/**
 	 * Parse a new version of a file from its previous version, if that is provably the
-	 * same as parsing it whole.
+	 * same as parsing it whole, and remember it in the batch.
 	 * @param visible the file
 	 * @param content its new content, already checked to be UTF-8 text
 	 * @param resource the resource the entries' origins name
 	 * @param loader parses part of the file (a sequence of whole logical lines) with
 	 * Spring Boot's loader, or returns {@code null} if that part has more than one
 	 * document or fails to parse
+	 * @param batch the batch of the read
 	 * @return the file's properties, or {@code null} to parse the whole file
 	 */
 	@Nullable Map<String, Object> parse(Path visible, byte[] content, Resource resource,
-			Function<byte[], @Nullable Map<String, Object>> loader) {
+			Function<byte[], @Nullable Map<String, Object>> loader, Batch batch) {
 		Parsed previous = this.parsed.get(visible);
 		if (previous == null || previous.snapshot() == null || !isEligibleContent(content)) {
 			return null;
 		}
 		Region region = Region.between(previous.content(), content);
 		Map<String, Object> changed = Map.of();
+		int[] changedKeyLines = new int[0];
 		int startLine = Integer.MAX_VALUE;
 		int oldEndLine = Integer.MAX_VALUE;
 		int shift = 0;
 		if (region != null) {
 			changed = loader.apply(Arrays.copyOfRange(content, region.start(), region.newEnd()));
-			int[] changedKeyLines = keyLines(content, region.start(), region.newEnd());
+			changedKeyLines = keyLines(content, region.start(), region.newEnd());
 			if (changed == null || changedKeyLines == null || changed.size() != changedKeyLines.length) {
 				return null;
 			}
@@ -98,7 +100,7 @@ final class ChangedLinesParser {
 			shift = countLines(content, region.start(), region.newEnd()) - oldLines;
 		}
 		ConfigSnapshot snapshot = previous.snapshot();
-		Map<String, Object> result = new LinkedHashMap<>();
+		Entries entries = new Entries(previous.keys().length + changed.size());
 		boolean changedAdded = false;
 		for (int i = 0; i < previous.keys().length; i++) {
 			int keyLine = previous.keyLines()[i];
@@ -106,7 +108,7 @@ final class ChangedLinesParser {
 				continue;
 			}
 			if (keyLine >= oldEndLine && !changedAdded) {
-				if (!addChanged(result, changed, resource, startLine)) {
+				if (!entries.addChanged(changed, changedKeyLines, resource, startLine)) {
 					return null;
 				}
 				changedAdded = true;
@@ -118,37 +120,19 @@ final class ChangedLinesParser {
 					|| text.getLocation() == null || text.getLocation().getLine() != previous.originLines()[i]) {
 				return null;
 			}
-			int line = text.getLocation().getLine();
-			int newLine = (keyLine >= oldEndLine) ? line + shift : line;
-			Object entry = MountedValue.compact(OriginTrackedValue.of(value,
-					new TextResourceOrigin(resource, new Location(newLine, text.getLocation().getColumn()))));
-			if (result.put(key, entry) != null) {
+			int moved = (keyLine >= oldEndLine) ? shift : 0;
+			if (!entries.add(key, value, resource, keyLine + moved, text.getLocation().getLine() + moved,
+					text.getLocation().getColumn())) {
 				return null;
 			}
 		}
-		if (!changedAdded && !addChanged(result, changed, resource, startLine)) {
+		if (!changedAdded && !entries.addChanged(changed, changedKeyLines, resource, startLine)) {
 			return null;
 		}
+		batch.put(visible,
+				new Parsed(content, resource, entries.keys(), entries.keyLines(), entries.originLines(), null));
 		this.partialParses.incrementAndGet();
-		return result;
-	}
-
-	private static boolean addChanged(Map<String, Object> result, Map<String, Object> changed, Resource resource,
-			int startLine) {
-		for (Map.Entry<String, Object> entry : changed.entrySet()) {
-			Origin origin = MountedValue.originOf(entry.getValue());
-			if (!(origin instanceof TextResourceOrigin text) || text.getLocation() == null) {
-				return false;
-			}
-			Location location = text.getLocation();
-			Object value = MountedValue.unwrap(entry.getValue());
-			if (value == null || result.put(entry.getKey(), MountedValue.compact(OriginTrackedValue.of(value,
-					new TextResourceOrigin(resource, new Location(location.getLine() + startLine,
-							location.getColumn()))))) != null) {
-				return false;
-			}
-		}
-		return true;
+		return entries.properties();
 	}
 
 	/**
@@ -338,6 +322,10 @@ final class ChangedLinesParser {
 			}
 		}
 
+		private void put(Path visible, Parsed parsed) {
+			this.files.put(visible, parsed);
+		}
+
 		/**
 		 * The read produced this snapshot: later reads may take entries from it.
 		 * @param snapshot the snapshot
@@ -346,6 +334,76 @@ final class ChangedLinesParser {
 			for (Map.Entry<Path, Parsed> entry : this.files.entrySet()) {
 				ChangedLinesParser.this.parsed.put(entry.getKey(), entry.getValue().in(snapshot));
 			}
+		}
+
+	}
+
+	/**
+	 * The entries of a new version, in line order, as they are put together.
+	 */
+	private static final class Entries {
+
+		private final Map<String, Object> properties;
+
+		private final String[] keys;
+
+		private final int[] keyLines;
+
+		private final int[] originLines;
+
+		private int size;
+
+		Entries(int capacity) {
+			this.properties = new LinkedHashMap<>((int) (capacity / 0.75f) + 1);
+			this.keys = new String[capacity];
+			this.keyLines = new int[capacity];
+			this.originLines = new int[capacity];
+		}
+
+		boolean add(String key, Object value, Resource resource, int keyLine, int originLine, int column) {
+			Object entry = MountedValue.compact(
+					OriginTrackedValue.of(value, new TextResourceOrigin(resource, new Location(originLine, column))));
+			if (this.properties.put(key, entry) != null) {
+				return false;
+			}
+			this.keys[this.size] = key;
+			this.keyLines[this.size] = keyLine;
+			this.originLines[this.size] = originLine;
+			this.size++;
+			return true;
+		}
+
+		boolean addChanged(Map<String, Object> changed, int[] changedKeyLines, Resource resource, int startLine) {
+			int i = 0;
+			for (Map.Entry<String, Object> entry : changed.entrySet()) {
+				Object value = MountedValue.unwrap(entry.getValue());
+				if (value == null || !(MountedValue.originOf(entry.getValue()) instanceof TextResourceOrigin text)
+						|| text.getLocation() == null) {
+					return false;
+				}
+				Location location = text.getLocation();
+				if (!add(entry.getKey(), value, resource, changedKeyLines[i++] + startLine,
+						location.getLine() + startLine, location.getColumn())) {
+					return false;
+				}
+			}
+			return true;
+		}
+
+		Map<String, Object> properties() {
+			return this.properties;
+		}
+
+		String[] keys() {
+			return Arrays.copyOf(this.keys, this.size);
+		}
+
+		int[] keyLines() {
+			return Arrays.copyOf(this.keyLines, this.size);
+		}
+
+		int[] originLines() {
+			return Arrays.copyOf(this.originLines, this.size);
 		}
 
 	}

@@ -96,6 +96,17 @@ final class MountedConfigReader {
 			"Nesting Depth exceeded max", "Number of aliases for non-scalar nodes exceeds",
 			"The incoming YAML document exceeds the limit");
 
+	private static final MessageDigest SHA_256;
+
+	static {
+		try {
+			SHA_256 = MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private final List<WatchedPath> paths;
 
 	private final long maxFileSize;
@@ -384,11 +395,12 @@ final class MountedConfigReader {
 		}
 		if (lowerCaseName.endsWith(".properties")) {
 			Map<String, Object> properties = StringUtils.hasText(text) ? this.changedLines.parse(visible, content,
-					new LoadedFileResource(visible, new byte[0]), (lines) -> parseLines(visible, lines)) : null;
+					new LoadedFileResource(visible, new byte[0]), (lines) -> parseLines(visible, lines), parsed)
+					: null;
 			if (properties == null) {
 				properties = parseDocuments(this.propertiesLoader, "properties", visible, content, text);
+				parsed.add(visible, content, properties);
 			}
-			parsed.add(visible, content, properties);
 			return properties;
 		}
 		return Map.of(configTreeName(relativeName), configTreeValue(text));
@@ -594,10 +606,16 @@ final class MountedConfigReader {
 
 	static MessageDigest sha256() {
 		try {
-			return MessageDigest.getInstance("SHA-256");
+			// Cloning is cheaper than looking the algorithm up in the providers each time
+			return (MessageDigest) SHA_256.clone();
 		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
+		catch (CloneNotSupportedException ex) {
+			try {
+				return MessageDigest.getInstance("SHA-256");
+			}
+			catch (NoSuchAlgorithmException notFound) {
+				throw new IllegalStateException(notFound);
+			}
 		}
 	}
 
