@@ -2,7 +2,9 @@ package io.configlag.autoconfigure;
 
 import java.lang.reflect.Constructor;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +47,7 @@ final class PropertiesBeanRebinder {
 
 	private final CandidateBinder binder;
 
-	private volatile @Nullable List<Target> targets;
+	private volatile @Nullable Targets targets;
 
 	private volatile int singletonCount = -1;
 
@@ -71,7 +73,7 @@ final class PropertiesBeanRebinder {
 		List<Rebind> rebinds = new ArrayList<>();
 		Set<String> notRebindable = new LinkedHashSet<>();
 		Set<String> notRebindableKeys = new LinkedHashSet<>();
-		for (Target target : targets()) {
+		for (Target target : targets().mayBeAffectedBy(names)) {
 			if (!target.isAffectedBy(names)) {
 				continue;
 			}
@@ -103,7 +105,7 @@ final class PropertiesBeanRebinder {
 			.map((key) -> ConfigurationPropertyName.adapt(key, '.'))
 			.toList();
 		Map<String, String> result = new LinkedHashMap<>();
-		for (Target target : targets()) {
+		for (Target target : targets().all()) {
 			if (!target.rebindable() && target.isAffectedBy(names)) {
 				result.put(target.beanName(), target.prefix());
 			}
@@ -151,15 +153,15 @@ final class PropertiesBeanRebinder {
 	 * @return the bean names
 	 */
 	List<String> beanNames() {
-		return targets().stream().map(Target::beanName).toList();
+		return targets().all().stream().map(Target::beanName).toList();
 	}
 
-	private List<Target> targets() {
+	private Targets targets() {
 		ConfigurableListableBeanFactory beanFactory = this.context.getBeanFactory();
 		int count = beanFactory.getSingletonCount();
-		List<Target> targets = this.targets;
+		Targets targets = this.targets;
 		if (targets == null || count != this.singletonCount) {
-			targets = findTargets(beanFactory);
+			targets = new Targets(findTargets(beanFactory));
 			this.targets = targets;
 			this.singletonCount = count;
 		}
@@ -235,6 +237,59 @@ final class PropertiesBeanRebinder {
 				}
 			}
 			return false;
+		}
+
+	}
+
+	/**
+	 * The {@code @ConfigurationProperties} beans, indexed by the first element of their
+	 * prefix: a key can only affect a bean whose prefix starts with the same element (or
+	 * a bean bound at the root).
+	 */
+	private static final class Targets {
+
+		private final List<Target> all;
+
+		private final Map<String, List<Integer>> byFirstElement = new HashMap<>();
+
+		private final List<Integer> atRoot = new ArrayList<>();
+
+		Targets(List<Target> all) {
+			this.all = all;
+			for (int i = 0; i < all.size(); i++) {
+				ConfigurationPropertyName prefix = all.get(i).prefixName();
+				if (prefix.isEmpty()) {
+					this.atRoot.add(i);
+				}
+				else {
+					this.byFirstElement.computeIfAbsent(firstElement(prefix), (key) -> new ArrayList<>()).add(i);
+				}
+			}
+		}
+
+		List<Target> all() {
+			return this.all;
+		}
+
+		/**
+		 * Return the beans that may be affected by the given names, in bean order.
+		 */
+		List<Target> mayBeAffectedBy(List<ConfigurationPropertyName> names) {
+			BitSet candidates = new BitSet(this.all.size());
+			this.atRoot.forEach(candidates::set);
+			for (ConfigurationPropertyName name : names) {
+				if (name.isEmpty()) {
+					return this.all;
+				}
+				this.byFirstElement.getOrDefault(firstElement(name), List.of()).forEach(candidates::set);
+			}
+			List<Target> result = new ArrayList<>(candidates.cardinality());
+			candidates.stream().forEach((i) -> result.add(this.all.get(i)));
+			return result;
+		}
+
+		private static String firstElement(ConfigurationPropertyName name) {
+			return name.getElement(0, ConfigurationPropertyName.Form.UNIFORM);
 		}
 
 	}
