@@ -116,8 +116,9 @@ final class ChangedLinesParser {
 			String key = previous.keys()[i];
 			Object value = snapshot.value(key);
 			Origin origin = snapshot.origin(key);
-			if (value == null || !(origin instanceof TextResourceOrigin text) || text.getResource() != previous.resource()
-					|| text.getLocation() == null || text.getLocation().getLine() != previous.originLines()[i]) {
+			if (value == null || !(origin instanceof TextResourceOrigin text)
+					|| !previous.resource().equals(text.getResource()) || text.getLocation() == null
+					|| text.getLocation().getLine() != previous.originLines()[i]) {
 				return null;
 			}
 			int moved = (keyLine >= oldEndLine) ? shift : 0;
@@ -438,7 +439,7 @@ final class ChangedLinesParser {
 			for (Map.Entry<String, Object> entry : properties.entrySet()) {
 				Origin origin = MountedValue.originOf(entry.getValue());
 				if (!(origin instanceof TextResourceOrigin text) || text.getLocation() == null
-						|| text.getResource() == null || (resource != null && text.getResource() != resource)) {
+						|| text.getResource() == null || (resource != null && !resource.equals(text.getResource()))) {
 					return null;
 				}
 				resource = text.getResource();
