@@ -168,29 +168,12 @@ public final class LagBenchmark {
 		int refreshBeans = options.refreshBeans();
 		int iterations = options.refreshIterations();
 		int warmup = options.refreshWarmup();
-		String beans = "--" + GeneratedBeans.PROPERTIES_BEANS + "=" + propertiesBeans;
-		String scoped = "--" + GeneratedBeans.REFRESH_BEANS + "=" + refreshBeans;
-		progress("refresh cost, starter: " + warmup + " warm-up + " + iterations + " changes");
-		KubeletVolume starterVolume = KubeletVolume.configMap(root.resolve("refresh-starter"));
-		starterVolume.write(RefreshCostSection.payload(propertiesBeans, refreshBeans, 0));
-		RefreshCostSection.StarterResult starter;
-		try (ConfigurableApplicationContext context = start(RefreshCostApp.class, WebApplicationType.SERVLET, beans,
-				scoped, "--config.lag.paths=" + starterVolume.directory(), "--config.lag.watch.mode=native")) {
-			starter = RefreshCostSection.measureStarter(context, starterVolume, propertiesBeans, refreshBeans, warmup,
-					iterations);
-		}
-		progress("refresh cost, ContextRefresher: " + warmup + " warm-up + " + iterations + " refreshes");
-		KubeletVolume refresherVolume = KubeletVolume.configMap(root.resolve("refresh-cloud"));
-		refresherVolume.write(RefreshCostSection.payload(propertiesBeans, refreshBeans, 0));
-		RefreshCostSection.RefresherResult refresher;
-		try (ConfigurableApplicationContext context = start(RefreshCostApp.class, WebApplicationType.SERVLET, beans,
-				scoped, "--config.lag.enabled=false",
-				"--spring.config.additional-location=file:" + refresherVolume.directory() + "/")) {
-			refresher = RefreshCostSection.measureContextRefresher(context, refresherVolume, propertiesBeans,
-					refreshBeans, warmup, iterations);
-		}
+		RefreshCosts properties = refreshCosts(options, root, RefreshCostSection.Format.PROPERTIES);
+		RefreshCostSection.StarterResult starter = properties.starter();
+		RefreshCostSection.RefresherResult refresher = properties.refresher();
 		String section = "2. Refresh cost";
-		String change = "1-key change (`" + RefreshCostSection.changedKey(propertiesBeans) + "`), "
+		String change = "1-key change (`" + RefreshCostSection.changedKey(propertiesBeans) + "`) in `"
+				+ RefreshCostSection.Format.PROPERTIES.file() + "`, "
 				+ propertiesBeans + " `@ConfigurationProperties` + " + refreshBeans + " `@RefreshScope` beans";
 		report.row(section, "starter reload duration p50 / p90 / p99 / max, " + change,
 				starter.reload().summary() + " ms");
@@ -206,6 +189,13 @@ public final class LagBenchmark {
 		double cpuRatio = (double) refresher.cpu().median() / starter.cpu().median();
 		report.row(section, "cost: CPU time, ratio of medians", String.format(Locale.ROOT, "%.0f×", cpuRatio),
 				"≥ 50×", cpuRatio >= REFRESH_RATIO_TARGET);
+		RefreshCosts yaml = refreshCosts(options, root, RefreshCostSection.Format.YAML);
+		report.row(section, "same change in `application.yaml`: CPU time p50, starter / `ContextRefresher.refresh()`",
+				Samples.millis(yaml.starter().cpu().median()) + " / " + Samples.millis(yaml.refresher().cpu().median())
+						+ " ms");
+		report.row(section, "same change in `application.yaml`: cost, CPU time, ratio of medians",
+				String.format(Locale.ROOT, "%.0f×",
+						(double) yaml.refresher().cpu().median() / yaml.starter().cpu().median()));
 		report.note("Refresh cost: two instances of the same application (web, actuator, generated beans: each"
 				+ " `@ConfigurationProperties(\"svc-NNN\")` bean is its own run-time generated class, each"
 				+ " `@RefreshScope` bean a scoped proxy reading its own key), one reading the volume with the starter,"
@@ -218,7 +208,48 @@ public final class LagBenchmark {
 				+ " time slices) while a short one often finishes in one, which flatters the wall-time ratio. Neither"
 				+ " includes garbage collection work done by GC threads. " + warmup + " warm-up + " + iterations
 				+ " measured changes each: both approaches keep getting faster for a few hundred changes as the JIT"
-				+ " compiles them.");
+				+ " compiles them. The ConfigMap is one `application.properties` file (the target's rows) and then the"
+				+ " same keys as one `application.yaml`: the starter re-parses only the changed lines of a properties"
+				+ " file, but a YAML file whole.");
+	}
+
+	private static RefreshCosts refreshCosts(BenchmarkOptions options, Path root, RefreshCostSection.Format format)
+			throws IOException {
+		int propertiesBeans = options.propertiesBeans();
+		int refreshBeans = options.refreshBeans();
+		int iterations = options.refreshIterations();
+		int warmup = options.refreshWarmup();
+		String beans = "--" + GeneratedBeans.PROPERTIES_BEANS + "=" + propertiesBeans;
+		String scoped = "--" + GeneratedBeans.REFRESH_BEANS + "=" + refreshBeans;
+		String suffix = "-" + format.name().toLowerCase(Locale.ROOT);
+		progress("refresh cost, starter, " + format.file() + ": " + warmup + " warm-up + " + iterations + " changes");
+		KubeletVolume starterVolume = KubeletVolume.configMap(root.resolve("refresh-starter" + suffix));
+		starterVolume.write(RefreshCostSection.payload(format, propertiesBeans, refreshBeans, 0));
+		RefreshCostSection.StarterResult starter;
+		try (ConfigurableApplicationContext context = start(RefreshCostApp.class, WebApplicationType.SERVLET, beans,
+				scoped, "--config.lag.paths=" + starterVolume.directory(), "--config.lag.watch.mode=native")) {
+			starter = RefreshCostSection.measureStarter(context, starterVolume, format, propertiesBeans, refreshBeans,
+					warmup, iterations);
+		}
+		progress("refresh cost, ContextRefresher, " + format.file() + ": " + warmup + " warm-up + " + iterations
+				+ " refreshes");
+		KubeletVolume refresherVolume = KubeletVolume.configMap(root.resolve("refresh-cloud" + suffix));
+		refresherVolume.write(RefreshCostSection.payload(format, propertiesBeans, refreshBeans, 0));
+		RefreshCostSection.RefresherResult refresher;
+		try (ConfigurableApplicationContext context = start(RefreshCostApp.class, WebApplicationType.SERVLET, beans,
+				scoped, "--config.lag.enabled=false",
+				"--spring.config.additional-location=file:" + refresherVolume.directory() + "/")) {
+			refresher = RefreshCostSection.measureContextRefresher(context, refresherVolume, format, propertiesBeans,
+					refreshBeans, warmup, iterations);
+		}
+		return new RefreshCosts(starter, refresher);
+	}
+
+	/**
+	 * Both sides of the refresh-cost comparison for one file format.
+	 */
+	private record RefreshCosts(RefreshCostSection.StarterResult starter, RefreshCostSection.RefresherResult refresher) {
+
 	}
 
 	private static void scale(BenchmarkOptions options, Path root, Report report) throws IOException {

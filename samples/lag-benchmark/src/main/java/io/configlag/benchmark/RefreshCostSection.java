@@ -22,7 +22,32 @@ import org.springframework.util.Assert;
  */
 final class RefreshCostSection {
 
-	static final String FILE = "application.properties";
+	/**
+	 * How the ConfigMap's file is written.
+	 */
+	enum Format {
+
+		/**
+		 * {@code application.properties}.
+		 */
+		PROPERTIES("application.properties"),
+
+		/**
+		 * {@code application.yaml}, the same keys nested.
+		 */
+		YAML("application.yaml");
+
+		private final String file;
+
+		Format(String file) {
+			this.file = file;
+		}
+
+		String file() {
+			return this.file;
+		}
+
+	}
 
 	static final String RELOAD_THREAD = "config-lag-reload";
 
@@ -41,24 +66,38 @@ final class RefreshCostSection {
 	 * The whole ConfigMap: three keys per properties bean, one per refresh-scoped bean;
 	 * only the changed bean's {@code value} depends on the version.
 	 */
-	static Map<String, String> payload(int propertiesBeans, int refreshBeans, int version) {
+	static Map<String, String> payload(Format format, int propertiesBeans, int refreshBeans, int version) {
 		StringBuilder content = new StringBuilder();
 		int changed = changedBean(propertiesBeans);
 		for (int i = 0; i < propertiesBeans; i++) {
 			String prefix = GeneratedBeans.prefix(i);
 			String value = (i == changed) ? "v" + version : "value of " + prefix;
-			content.append(prefix).append(".value=").append(value).append('\n');
-			content.append(prefix).append(".count=").append(i).append('\n');
-			content.append(prefix).append(".enabled=").append(i % 2 == 0).append('\n');
+			if (format == Format.YAML) {
+				content.append(prefix).append(":\n");
+				content.append("  value: ").append(value).append('\n');
+				content.append("  count: ").append(i).append('\n');
+				content.append("  enabled: ").append(i % 2 == 0).append('\n');
+			}
+			else {
+				content.append(prefix).append(".value=").append(value).append('\n');
+				content.append(prefix).append(".count=").append(i).append('\n');
+				content.append(prefix).append(".enabled=").append(i % 2 == 0).append('\n');
+			}
 		}
 		for (int i = 0; i < refreshBeans; i++) {
-			content.append(GeneratedBeans.refreshKey(i))
-				.append('=')
-				.append(String.format(Locale.ROOT, "hello from %03d", i))
-				.append('\n');
+			String key = GeneratedBeans.refreshKey(i);
+			String message = String.format(Locale.ROOT, "hello from %03d", i);
+			if (format == Format.YAML) {
+				int dot = key.indexOf('.');
+				content.append(key, 0, dot).append(":\n  ").append(key.substring(dot + 1)).append(": ")
+					.append(message).append('\n');
+			}
+			else {
+				content.append(key).append('=').append(message).append('\n');
+			}
 		}
 		Map<String, String> payload = new LinkedHashMap<>();
-		payload.put(FILE, content.toString());
+		payload.put(format.file(), content.toString());
 		return payload;
 	}
 
@@ -66,7 +105,7 @@ final class RefreshCostSection {
 	 * Apply 1-key changes with the starter: the kubelet swaps the volume, the watcher
 	 * reloads.
 	 */
-	static StarterResult measureStarter(ConfigurableApplicationContext context, KubeletVolume volume,
+	static StarterResult measureStarter(ConfigurableApplicationContext context, KubeletVolume volume, Format format,
 			int propertiesBeans, int refreshBeans, int warmup, int iterations) {
 		ReloadEvents events = context.getBean(ReloadEvents.class);
 		GeneratedProperties changed = context.getBean(GeneratedBeans.propertiesBeanName(changedBean(propertiesBeans)),
@@ -83,7 +122,7 @@ final class RefreshCostSection {
 			events.clear();
 			long startCpu = reloadThread.nanos();
 			long start = System.nanoTime();
-			volume.write(payload(propertiesBeans, refreshBeans, version));
+			volume.write(payload(format, propertiesBeans, refreshBeans, version));
 			ConfigReloadResult result = events.await(
 					(candidate) -> candidate.outcome() == ReloadOutcome.APPLIED && candidate.changed().contains(key),
 					LagSection.TIMEOUT);
@@ -106,7 +145,7 @@ final class RefreshCostSection {
 	 * swaps the volume, then the refresh is timed.
 	 */
 	static RefresherResult measureContextRefresher(ConfigurableApplicationContext context, KubeletVolume volume,
-			int propertiesBeans, int refreshBeans, int warmup, int iterations) {
+			Format format, int propertiesBeans, int refreshBeans, int warmup, int iterations) {
 		ContextRefresher refresher = context.getBean(ContextRefresher.class);
 		GeneratedProperties changed = context.getBean(GeneratedBeans.propertiesBeanName(changedBean(propertiesBeans)),
 				GeneratedProperties.class);
@@ -117,7 +156,7 @@ final class RefreshCostSection {
 		for (int i = 0; i < warmup + iterations; i++) {
 			int version = i + 1;
 			touchRefreshScope(context, refreshBeans);
-			volume.write(payload(propertiesBeans, refreshBeans, version));
+			volume.write(payload(format, propertiesBeans, refreshBeans, version));
 			long startCpu = caller.nanos();
 			long start = System.nanoTime();
 			Set<String> keys = refresher.refresh();
