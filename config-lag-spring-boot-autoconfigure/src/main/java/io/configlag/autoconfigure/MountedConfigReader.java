@@ -22,7 +22,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -144,7 +143,7 @@ final class MountedConfigReader {
 		List<String> fingerprint = fingerprint();
 		this.lastReadFingerprint = fingerprint;
 		MessageDigest digest = sha256();
-		Map<String, Object> properties = new LinkedHashMap<>();
+		CompactProperties.Builder properties = new CompactProperties.Builder();
 		List<PathState> states = new ArrayList<>(this.paths.size());
 		for (WatchedPath path : this.paths) {
 			PathContent content = readPath(path);
@@ -155,8 +154,7 @@ final class MountedConfigReader {
 			states.add(content.state());
 		}
 		String version = HexFormat.of().formatHex(digest.digest(), 0, 6);
-		return new ConfigSnapshot(Collections.unmodifiableMap(properties), version, List.copyOf(states),
-				fingerprint);
+		return new ConfigSnapshot(properties.build(), version, List.copyOf(states), fingerprint);
 	}
 
 	/**
@@ -428,7 +426,6 @@ final class MountedConfigReader {
 			}
 		}
 		properties.keySet().removeIf((key) -> key.equals(ON_PROFILE) || key.startsWith(ON_PROFILE + "["));
-		properties.replaceAll((key, value) -> MountedValue.compact(value));
 		return properties;
 	}
 
