@@ -1,8 +1,10 @@
 package io.configlag.autoconfigure;
 
+import java.nio.file.Path;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -19,8 +21,10 @@ import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.OriginTrackedValue;
 import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.boot.origin.TextResourceOrigin.Location;
+import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
 
 /**
  * The properties of one {@link ConfigSnapshot}, in insertion order, laid out in a few
@@ -32,8 +36,13 @@ import org.springframework.util.Assert;
  * <li>values that are not strings (typed YAML scalars, values whose origin is not a plain
  * text position) in a side array that exists only when there are any;</li>
  * <li>the position each value was read at as one packed {@code int}, and the file it was
- * read from as an index into a table of shared resources.</li>
+ * read from as an index into a table of files.</li>
  * </ul>
+ * A file read under a watched path is held as that path and its name relative to it, the
+ * instances the snapshot's {@code PathState} holds anyway, and its {@link Resource} is
+ * created again when an origin is asked for: a {@link FileSystemResource} with its
+ * {@code Path} and two copies of the path string costs over 300 bytes, as much as ten
+ * keys. The last one created is kept for the next origin.
  * A value and its origin are created when they are asked for. The store is a read-only
  * {@link Map} too, whose values are {@link MountedValue}s for values read with a text
  * position and the values themselves otherwise, created on each access; readers that care
@@ -88,10 +97,20 @@ final class CompactProperties extends AbstractMap<String, Object> {
 
 	private final @Nullable Object fileIndexes;
 
-	private final Resource[] files;
+	/**
+	 * The files values were read from: a {@link Path} to re-create the resource from (with
+	 * the name at the same index of {@link #fileNames}, if any), or the {@link Resource}
+	 * itself.
+	 */
+	private final Object[] files;
+
+	private final String @Nullable [] fileNames;
+
+	private @Nullable CreatedResource lastResource;
 
 	private CompactProperties(String[] keys, String pool, int[] valueEnds, Object @Nullable [] objects,
-			int[] positions, long @Nullable [] farPositions, @Nullable Object fileIndexes, Resource[] files) {
+			int[] positions, long @Nullable [] farPositions, @Nullable Object fileIndexes, Object[] files,
+			String @Nullable [] fileNames) {
 		this.keys = keys;
 		this.pool = pool;
 		this.valueEnds = valueEnds;
@@ -100,6 +119,7 @@ final class CompactProperties extends AbstractMap<String, Object> {
 		this.farPositions = farPositions;
 		this.fileIndexes = fileIndexes;
 		this.files = files;
+		this.fileNames = fileNames;
 		int capacity = 2;
 		while (capacity * 7L < keys.length * 10L) {
 			capacity <<= 1;
@@ -236,7 +256,7 @@ final class CompactProperties extends AbstractMap<String, Object> {
 		if (position == NO_POSITION) {
 			return MountedValue.originOf(objectAt(index));
 		}
-		return new TextResourceOrigin(this.files[fileAt(index)], new Location(line(position), column(position)));
+		return new TextResourceOrigin(resource(fileAt(index)), new Location(line(position), column(position)));
 	}
 
 	private @Nullable Object objectAt(int index) {
@@ -250,6 +270,22 @@ final class CompactProperties extends AbstractMap<String, Object> {
 
 	private int start(int index) {
 		return (index != 0) ? this.valueEnds[index - 1] : 0;
+	}
+
+	private Resource resource(int file) {
+		Object entry = this.files[file];
+		if (entry instanceof Resource resource) {
+			return resource;
+		}
+		CreatedResource last = this.lastResource;
+		if (last != null && last.file() == file) {
+			return last.resource();
+		}
+		String name = (this.fileNames != null) ? this.fileNames[file] : null;
+		Path root = (Path) entry;
+		Resource resource = new FileSystemResource((name != null) ? root.resolve(name) : root);
+		this.lastResource = new CreatedResource(file, resource);
+		return resource;
 	}
 
 	private int fileAt(int index) {
@@ -325,7 +361,7 @@ final class CompactProperties extends AbstractMap<String, Object> {
 		if (position == NO_POSITION) {
 			return (object != null) ? object : slice(index);
 		}
-		return MountedValue.of((object != null) ? object : slice(index), this.files[fileAt(index)], line(position),
+		return MountedValue.of((object != null) ? object : slice(index), resource(fileAt(index)), line(position),
 				column(position));
 	}
 
@@ -444,6 +480,8 @@ final class CompactProperties extends AbstractMap<String, Object> {
 
 		private final Map<String, Object> properties = new LinkedHashMap<>();
 
+		private final Map<Resource, FileName> fileNames = new IdentityHashMap<>();
+
 		/**
 		 * Add properties as Spring Boot's loaders give them: values are
 		 * {@link OriginTrackedValue}s or plain values.
@@ -456,6 +494,54 @@ final class CompactProperties extends AbstractMap<String, Object> {
 				Assert.notNull(value, () -> "Value of '" + key + "' must not be null");
 				this.properties.put(key, value);
 			});
+			return this;
+		}
+
+		/**
+		 * Add properties read under a watched path. The resource of a value read from the
+		 * path itself or from one of the given files under it is kept as the path and
+		 * the file's name, the very instances given here, and created again when it is
+		 * asked for; any other resource is kept as it is.
+		 * @param properties the properties to add
+		 * @param root the watched path
+		 * @param files the files read under it, relative to it
+		 * @return this builder
+		 */
+		Builder putAll(Map<String, ?> properties, Path root, Collection<String> files) {
+			putAll(properties);
+			Map<String, String> names = null;
+			Resource last = null;
+			for (Object value : properties.values()) {
+				TextResourceOrigin origin = textOrigin(value);
+				Resource resource = (origin != null) ? origin.getResource() : null;
+				if (resource == null || resource == last || this.fileNames.containsKey(resource)) {
+					continue;
+				}
+				last = resource;
+				if (!(resource instanceof FileSystemResource fileResource)) {
+					continue;
+				}
+				Path file = fileResource.getFilePath();
+				String name = null;
+				if (!file.equals(root)) {
+					if (!file.startsWith(root)) {
+						continue;
+					}
+					if (names == null) {
+						names = new HashMap<>((int) (files.size() / 0.75f) + 1);
+						for (String candidate : files) {
+							names.put(candidate, candidate);
+						}
+					}
+					name = names.get(StringUtils.cleanPath(root.relativize(file).toString()));
+					if (name == null) {
+						continue;
+					}
+				}
+				if (new FileSystemResource((name != null) ? root.resolve(name) : root).equals(resource)) {
+					this.fileNames.put(resource, new FileName(root, name));
+				}
+			}
 			return this;
 		}
 
@@ -473,11 +559,9 @@ final class CompactProperties extends AbstractMap<String, Object> {
 			for (Map.Entry<String, Object> entry : this.properties.entrySet()) {
 				Object value = entry.getValue();
 				int position = NO_POSITION;
-				if (value instanceof OriginTrackedValue tracked
-						&& tracked.getOrigin() instanceof TextResourceOrigin origin
-						&& origin.getClass() == TextResourceOrigin.class && origin.getResource() != null
-						&& origin.getLocation() != null) {
-					value = tracked.getValue();
+				TextResourceOrigin origin = textOrigin(value);
+				if (origin != null && origin.getResource() != null && origin.getLocation() != null) {
+					value = ((OriginTrackedValue) value).getValue();
 					Location location = origin.getLocation();
 					position = position(location.getLine(), location.getColumn(), farPositions);
 					fileIndexes[index] = files.indexOf(origin.getResource());
@@ -506,9 +590,32 @@ final class CompactProperties extends AbstractMap<String, Object> {
 				}
 				valueEnds[i] = pool.length();
 			}
+			Object[] fileRoots = new Object[files.size()];
+			String[] fileNames = null;
+			for (int i = 0; i < fileRoots.length; i++) {
+				Resource resource = files.get(i);
+				FileName name = this.fileNames.get(resource);
+				fileRoots[i] = (name != null) ? name.root() : resource;
+				if (name != null && name.name() != null) {
+					fileNames = (fileNames != null) ? fileNames : new String[fileRoots.length];
+					fileNames[i] = name.name();
+				}
+			}
 			return new CompactProperties(keys, pool.toString(), valueEnds, sideValues, positions,
 					farPositions.isEmpty() ? null : farPositions.stream().mapToLong(Long::longValue).toArray(),
-					narrow(fileIndexes, files.size()), files.toArray());
+					narrow(fileIndexes, files.size()), fileRoots, fileNames);
+		}
+
+		/**
+		 * Return the origin of a value read at a text position, as a plain
+		 * {@link TextResourceOrigin} (a subclass may carry more than a snapshot keeps).
+		 */
+		private static @Nullable TextResourceOrigin textOrigin(Object value) {
+			if (value instanceof OriginTrackedValue tracked && tracked.getOrigin() instanceof TextResourceOrigin origin
+					&& origin.getClass() == TextResourceOrigin.class) {
+				return origin;
+			}
+			return null;
 		}
 
 		private static int position(int line, int column, List<Long> farPositions) {
@@ -570,9 +677,29 @@ final class CompactProperties extends AbstractMap<String, Object> {
 			return this.resources.size();
 		}
 
-		Resource[] toArray() {
-			return this.resources.toArray(new Resource[0]);
+		Resource get(int index) {
+			return this.resources.get(index);
 		}
+
+	}
+
+	/**
+	 * A file under a watched path.
+	 *
+	 * @param root the watched path
+	 * @param name the file's name relative to it, {@code null} when the path is the file
+	 */
+	private record FileName(Path root, @Nullable String name) {
+
+	}
+
+	/**
+	 * A resource created for an origin, with the index of its file.
+	 *
+	 * @param file the index of the file
+	 * @param resource the resource
+	 */
+	private record CreatedResource(int file, Resource resource) {
 
 	}
 

@@ -150,7 +150,7 @@ final class MountedConfigReader {
 			digest.update(path.location().getBytes(StandardCharsets.UTF_8));
 			digest.update((byte) 0);
 			digest.update(content.digest());
-			properties.putAll(content.properties());
+			properties.putAll(content.properties(), path.path(), content.state().files());
 			states.add(content.state());
 		}
 		String version = HexFormat.of().formatHex(digest.digest(), 0, 6);
