@@ -36,18 +36,21 @@ import org.springframework.util.StringUtils;
  * <li>values that are not strings (typed YAML scalars, values whose origin is not a plain
  * text position) in a side array that exists only when there are any;</li>
  * <li>the position each value was read at as one packed {@code int}, and the file it was
- * read from as an index into a table of files.</li>
+ * read from as an index into a table of files (no index at all for a single file).</li>
  * </ul>
+ * A value and its origin are created when they are asked for: {@link #value(String)}
+ * creates the value's string, {@link #origin(String)} the origin.
+ * <p>
  * A file read under a watched path is held as that path and its name relative to it, the
  * instances the snapshot's {@code PathState} holds anyway, and its {@link Resource} is
  * created again when an origin is asked for: a {@link FileSystemResource} with its
  * {@code Path} and two copies of the path string costs over 300 bytes, as much as ten
  * keys. The last one created is kept for the next origin.
- * A value and its origin are created when they are asked for. The store is a read-only
- * {@link Map} too, whose values are {@link MountedValue}s for values read with a text
- * position and the values themselves otherwise, created on each access; readers that care
- * about allocation use {@link #value(String)}, {@link #origin(String)} and
- * {@link #names()} instead.
+ * <p>
+ * The store is a read-only {@link Map} too, whose values are {@link MountedValue}s for
+ * values read at a text position and the values themselves otherwise, created on each
+ * access; readers that care about allocation use {@link #value(String)},
+ * {@link #origin(String)} and {@link #names()} instead.
  *
  * @author config-lag
  */
@@ -79,22 +82,46 @@ final class CompactProperties extends AbstractMap<String, Object> {
 
 	private final String[] keys;
 
+	/**
+	 * The index of each key plus one in the low {@link #indexBits} bits, bits of its hash
+	 * above them (so that a probe reads a key only when they match), at the slot its hash
+	 * leads to or the next free one; {@code null} when {@link #collidingKeys} is used
+	 * instead.
+	 */
 	private final int @Nullable [] slots;
 
 	private final int shift;
 
+	private final int indexBits;
+
 	private final @Nullable Map<String, Integer> collidingKeys;
 
+	/**
+	 * The string values, one after the other.
+	 */
 	private final String pool;
 
+	/**
+	 * Where each value ends in {@link #pool}; it starts where the previous one ends. A
+	 * value kept in {@link #objects} has an empty slice.
+	 */
 	private final int[] valueEnds;
 
 	private final Object @Nullable [] objects;
 
+	/**
+	 * The line and column of each value packed in one {@code int}, {@link #NO_POSITION},
+	 * or {@code -2 - i} for the {@code i}th of the {@link #farPositions} that do not fit.
+	 */
 	private final int[] positions;
 
 	private final long @Nullable [] farPositions;
 
+	/**
+	 * The file of each value read at a text position, as a {@code byte[]},
+	 * {@code char[]} or {@code int[]} depending on the number of files, {@code null}
+	 * when there is at most one.
+	 */
 	private final @Nullable Object fileIndexes;
 
 	/**
@@ -106,6 +133,11 @@ final class CompactProperties extends AbstractMap<String, Object> {
 
 	private final String @Nullable [] fileNames;
 
+	/**
+	 * The resource last created for an origin. Threads may race to replace it: each
+	 * sees a whole {@link CreatedResource} (its fields are final), and any of them is
+	 * right.
+	 */
 	private @Nullable CreatedResource lastResource;
 
 	private CompactProperties(String[] keys, String pool, int[] valueEnds, Object @Nullable [] objects,
@@ -124,25 +156,26 @@ final class CompactProperties extends AbstractMap<String, Object> {
 		while (capacity * 7L < keys.length * 10L) {
 			capacity <<= 1;
 		}
-		int[] slots = index(keys, capacity);
-		this.slots = slots;
 		this.shift = Integer.numberOfLeadingZeros(capacity) + 1;
+		this.indexBits = 32 - Integer.numberOfLeadingZeros(keys.length);
+		int[] slots = index(keys, capacity, this.shift, this.indexBits);
+		this.slots = slots;
 		this.collidingKeys = (slots != null) ? null : hashIndex(keys);
 	}
 
-	private static int @Nullable [] index(String[] keys, int capacity) {
+	private static int @Nullable [] index(String[] keys, int capacity, int shift, int indexBits) {
 		int[] slots = new int[capacity];
-		int shift = Integer.numberOfLeadingZeros(capacity) + 1;
 		int mask = capacity - 1;
 		for (int i = 0; i < keys.length; i++) {
-			int slot = home(keys[i].hashCode(), shift);
+			int hash = keys[i].hashCode();
+			int slot = home(hash, shift);
 			for (int probes = 0; slots[slot] != 0; probes++) {
 				if (probes >= MAX_RUN) {
 					return null;
 				}
 				slot = (slot + 1) & mask;
 			}
-			slots[slot] = i + 1;
+			slots[slot] = tag(hash, indexBits) | (i + 1);
 		}
 		int run = 0;
 		for (int slot = 0; slot < 2 * capacity; slot++) {
@@ -166,6 +199,10 @@ final class CompactProperties extends AbstractMap<String, Object> {
 		return (hash * GOLDEN_RATIO) >>> shift;
 	}
 
+	private static int tag(int hash, int indexBits) {
+		return (hash ^ (hash >>> 16)) << indexBits;
+	}
+
 	/**
 	 * Return the index of a key in insertion order.
 	 * @param key the key
@@ -181,15 +218,21 @@ final class CompactProperties extends AbstractMap<String, Object> {
 			return (index != null) ? index : -1;
 		}
 		int hash = name.hashCode();
+		int indexBits = this.indexBits;
+		int tag = tag(hash, indexBits);
+		int tagMask = -1 << indexBits;
 		int mask = slots.length - 1;
 		for (int slot = home(hash, this.shift);; slot = (slot + 1) & mask) {
 			int entry = slots[slot];
 			if (entry == 0) {
 				return -1;
 			}
-			String candidate = this.keys[entry - 1];
-			if (candidate == name || (candidate.hashCode() == hash && candidate.equals(name))) {
-				return entry - 1;
+			if ((entry & tagMask) == tag) {
+				int index = (entry & ~tagMask) - 1;
+				String candidate = this.keys[index];
+				if (candidate == name || candidate.equals(name)) {
+					return index;
+				}
 			}
 		}
 	}
