@@ -523,7 +523,7 @@ final class CompactProperties extends AbstractMap<String, Object> {
 
 		private final Map<String, Object> properties = new LinkedHashMap<>();
 
-		private final Map<Resource, FileName> fileNames = new IdentityHashMap<>();
+		private final List<ReadPath> paths = new ArrayList<>(1);
 
 		/**
 		 * Add properties as Spring Boot's loaders give them: values are
@@ -552,39 +552,7 @@ final class CompactProperties extends AbstractMap<String, Object> {
 		 */
 		Builder putAll(Map<String, ?> properties, Path root, Collection<String> files) {
 			putAll(properties);
-			Map<String, String> names = null;
-			Resource last = null;
-			for (Object value : properties.values()) {
-				TextResourceOrigin origin = textOrigin(value);
-				Resource resource = (origin != null) ? origin.getResource() : null;
-				if (resource == null || resource == last || this.fileNames.containsKey(resource)) {
-					continue;
-				}
-				last = resource;
-				if (!(resource instanceof FileSystemResource fileResource)) {
-					continue;
-				}
-				Path file = fileResource.getFilePath();
-				String name = null;
-				if (!file.equals(root)) {
-					if (!file.startsWith(root)) {
-						continue;
-					}
-					if (names == null) {
-						names = new HashMap<>((int) (files.size() / 0.75f) + 1);
-						for (String candidate : files) {
-							names.put(candidate, candidate);
-						}
-					}
-					name = names.get(StringUtils.cleanPath(root.relativize(file).toString()));
-					if (name == null) {
-						continue;
-					}
-				}
-				if (new FileSystemResource((name != null) ? root.resolve(name) : root).equals(resource)) {
-					this.fileNames.put(resource, new FileName(root, name));
-				}
-			}
+			this.paths.add(new ReadPath(root, files));
 			return this;
 		}
 
@@ -594,7 +562,7 @@ final class CompactProperties extends AbstractMap<String, Object> {
 			Object[] values = new Object[size];
 			int[] positions = new int[size];
 			int[] fileIndexes = new int[size];
-			SharedResources files = new SharedResources();
+			FileTable files = new FileTable(this.paths);
 			List<Long> farPositions = new ArrayList<>(0);
 			long poolLength = 0;
 			boolean objects = false;
@@ -633,20 +601,9 @@ final class CompactProperties extends AbstractMap<String, Object> {
 				}
 				valueEnds[i] = pool.length();
 			}
-			Object[] fileRoots = new Object[files.size()];
-			String[] fileNames = null;
-			for (int i = 0; i < fileRoots.length; i++) {
-				Resource resource = files.get(i);
-				FileName name = this.fileNames.get(resource);
-				fileRoots[i] = (name != null) ? name.root() : resource;
-				if (name != null && name.name() != null) {
-					fileNames = (fileNames != null) ? fileNames : new String[fileRoots.length];
-					fileNames[i] = name.name();
-				}
-			}
 			return new CompactProperties(keys, pool.toString(), valueEnds, sideValues, positions,
 					farPositions.isEmpty() ? null : farPositions.stream().mapToLong(Long::longValue).toArray(),
-					narrow(fileIndexes, files.size()), fileRoots, fileNames);
+					narrow(fileIndexes, files.size()), files.roots(), files.names());
 		}
 
 		/**
@@ -693,35 +650,120 @@ final class CompactProperties extends AbstractMap<String, Object> {
 	}
 
 	/**
-	 * The resources values were read from, each held once.
+	 * A watched path and the files read under it.
 	 */
-	private static final class SharedResources {
+	private static final class ReadPath {
+
+		private final Path root;
+
+		private final Collection<String> files;
+
+		private @Nullable String prefix;
+
+		private @Nullable Map<String, String> names;
+
+		ReadPath(Path root, Collection<String> files) {
+			this.root = root;
+			this.files = files;
+		}
+
+		/**
+		 * Return the root and the name (the instance given for it) to create a resource
+		 * equal to the given one from, or {@code null} if it was not read under this path.
+		 */
+		@Nullable FileName nameOf(FileSystemResource resource) {
+			String path = resource.getPath();
+			String name = null;
+			if (!resource.getFilePath().equals(this.root)) {
+				if (this.prefix == null) {
+					this.prefix = StringUtils.cleanPath(this.root.toString()) + "/";
+				}
+				if (!path.startsWith(this.prefix)) {
+					return null;
+				}
+				name = names().get(path.substring(this.prefix.length()));
+				if (name == null) {
+					return null;
+				}
+			}
+			Path file = (name != null) ? this.root.resolve(name) : this.root;
+			return new FileSystemResource(file).getPath().equals(path) ? new FileName(this.root, name) : null;
+		}
+
+		private Map<String, String> names() {
+			Map<String, String> names = this.names;
+			if (names == null) {
+				names = new HashMap<>((int) (this.files.size() / 0.75f) + 1);
+				for (String name : this.files) {
+					names.put(name, name);
+				}
+				this.names = names;
+			}
+			return names;
+		}
+
+	}
+
+	/**
+	 * The files values were read from, each held once: as a watched path and a file name
+	 * when it was read under one of the {@link ReadPath}s, as its resource otherwise.
+	 */
+	private static final class FileTable {
+
+		private final List<ReadPath> paths;
 
 		private final Map<Resource, Integer> indexes = new IdentityHashMap<>();
 
-		private final List<Resource> resources = new ArrayList<>();
+		private final List<Object> roots = new ArrayList<>();
+
+		private final List<@Nullable String> names = new ArrayList<>();
+
+		private boolean named;
 
 		private @Nullable Resource last;
 
 		private int lastIndex;
 
+		FileTable(List<ReadPath> paths) {
+			this.paths = paths;
+		}
+
 		int indexOf(Resource resource) {
 			if (resource != this.last) {
-				this.lastIndex = this.indexes.computeIfAbsent(resource, (added) -> {
-					this.resources.add(added);
-					return this.resources.size() - 1;
-				});
+				Integer index = this.indexes.get(resource);
+				if (index == null) {
+					index = add(resource);
+					this.indexes.put(resource, index);
+				}
+				this.lastIndex = index;
 				this.last = resource;
 			}
 			return this.lastIndex;
 		}
 
-		int size() {
-			return this.resources.size();
+		private int add(Resource resource) {
+			FileName name = null;
+			if (resource instanceof FileSystemResource fileResource) {
+				for (int i = 0; i < this.paths.size() && name == null; i++) {
+					name = this.paths.get(i).nameOf(fileResource);
+				}
+			}
+			this.roots.add((name != null) ? name.root() : resource);
+			this.names.add((name != null) ? name.name() : null);
+			this.named |= name != null && name.name() != null;
+			return this.roots.size() - 1;
 		}
 
-		Resource get(int index) {
-			return this.resources.get(index);
+		int size() {
+			return this.roots.size();
+		}
+
+		Object[] roots() {
+			return this.roots.toArray();
+		}
+
+		String @Nullable [] names() {
+			return this.named ? this.names.toArray(new String[0]) : null;
 		}
 
 	}
