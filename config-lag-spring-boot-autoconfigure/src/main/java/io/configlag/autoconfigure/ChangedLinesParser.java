@@ -362,8 +362,8 @@ final class ChangedLinesParser {
 		}
 
 		boolean add(String key, Object value, Resource resource, int keyLine, int originLine, int column) {
-			Object entry = MountedValue.compact(
-					OriginTrackedValue.of(value, new TextResourceOrigin(resource, new Location(originLine, column))));
+			Object entry = OriginTrackedValue.of(value,
+					new TextResourceOrigin(resource, new Location(originLine, column)));
 			if (this.properties.put(key, entry) != null) {
 				return false;
 			}

@@ -1,13 +1,12 @@
 package io.configlag.autoconfigure;
 
 import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
  * The keys that differ between two snapshots. Values are compared as strings, so that a
- * config-tree value and a YAML scalar compare by what the application would bind.
+ * config-tree value and a YAML scalar compare by what the application would bind; string
+ * values are compared where the snapshots hold them, without creating them.
  *
  * @param added keys only in the new snapshot
  * @param changed keys in both with different values
@@ -16,22 +15,24 @@ import java.util.Set;
 record ConfigDiff(Set<String> added, Set<String> changed, Set<String> removed) {
 
 	static ConfigDiff between(ConfigSnapshot previous, ConfigSnapshot next) {
-		Map<String, Object> before = previous.properties();
-		Map<String, Object> after = next.properties();
+		CompactProperties before = previous.properties();
+		CompactProperties after = next.properties();
 		Set<String> added = new LinkedHashSet<>();
 		Set<String> changed = new LinkedHashSet<>();
 		Set<String> removed = new LinkedHashSet<>();
-		for (Map.Entry<String, Object> entry : after.entrySet()) {
-			if (!before.containsKey(entry.getKey())) {
-				added.add(entry.getKey());
+		for (int index = 0; index < after.size(); index++) {
+			String key = after.keyAt(index);
+			int previousIndex = before.indexOf(key);
+			if (previousIndex < 0) {
+				added.add(key);
 			}
-			else if (!Objects.equals(ConfigSnapshot.asString(before.get(entry.getKey())),
-					ConfigSnapshot.asString(entry.getValue()))) {
-				changed.add(entry.getKey());
+			else if (!before.sameString(previousIndex, after, index)) {
+				changed.add(key);
 			}
 		}
-		for (String key : before.keySet()) {
-			if (!after.containsKey(key)) {
+		for (int index = 0; index < before.size(); index++) {
+			String key = before.keyAt(index);
+			if (after.indexOf(key) < 0) {
 				removed.add(key);
 			}
 		}

@@ -1,7 +1,6 @@
 package io.configlag.autoconfigure;
 
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -12,17 +11,19 @@ import org.springframework.boot.origin.Origin;
 /**
  * An immutable view of everything read from the watched paths at one moment.
  *
- * @param properties the merged properties, in precedence order (values read from a
- * properties or YAML file are {@link MountedValue}s, which carry their origin)
+ * @param properties the merged properties, in precedence order; read them with
+ * {@link #value(String)}, {@link #origin(String)} and {@link #names()} (as a {@link Map},
+ * values read from a properties or YAML file are {@link MountedValue}s, created on each
+ * access, which carry their origin)
  * @param version a short hash of the content that was read
  * @param paths what was found at each watched path
  * @param fingerprint cheap metadata of the paths taken just before reading, used to tell
  * whether anything may have changed since
  */
-record ConfigSnapshot(Map<String, Object> properties, String version, List<PathState> paths,
+record ConfigSnapshot(CompactProperties properties, String version, List<PathState> paths,
 		List<String> fingerprint) {
 
-	static final ConfigSnapshot EMPTY = new ConfigSnapshot(Collections.emptyMap(), "none", List.of(), List.of());
+	static final ConfigSnapshot EMPTY = new ConfigSnapshot(CompactProperties.EMPTY, "none", List.of(), List.of());
 
 	/**
 	 * Return the property value as the string that is compared between versions.
@@ -30,7 +31,7 @@ record ConfigSnapshot(Map<String, Object> properties, String version, List<PathS
 	 * @return the value as a string or {@code null}
 	 */
 	@Nullable String getString(String name) {
-		return asString(this.properties.get(name));
+		return this.properties.getString(name);
 	}
 
 	/**
@@ -39,7 +40,7 @@ record ConfigSnapshot(Map<String, Object> properties, String version, List<PathS
 	 * @return the value or {@code null}
 	 */
 	@Nullable Object value(String name) {
-		return MountedValue.unwrap(this.properties.get(name));
+		return this.properties.value(name);
 	}
 
 	/**
@@ -48,7 +49,7 @@ record ConfigSnapshot(Map<String, Object> properties, String version, List<PathS
 	 * @return the origin or {@code null}
 	 */
 	@Nullable Origin origin(String name) {
-		return MountedValue.originOf(this.properties.get(name));
+		return this.properties.origin(name);
 	}
 
 	/**
@@ -56,7 +57,7 @@ record ConfigSnapshot(Map<String, Object> properties, String version, List<PathS
 	 * @return the names
 	 */
 	String[] names() {
-		return this.properties.keySet().toArray(new String[0]);
+		return this.properties.names();
 	}
 
 	static @Nullable String asString(@Nullable Object value) {

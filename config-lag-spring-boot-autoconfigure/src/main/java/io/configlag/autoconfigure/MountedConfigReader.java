@@ -22,7 +22,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -161,7 +160,7 @@ final class MountedConfigReader {
 		List<String> fingerprint = fingerprint();
 		this.lastReadFingerprint = fingerprint;
 		MessageDigest digest = sha256();
-		Map<String, Object> properties = new LinkedHashMap<>();
+		CompactProperties.Builder properties = new CompactProperties.Builder();
 		List<PathState> states = new ArrayList<>(this.paths.size());
 		ChangedLinesParser.Batch parsed = this.changedLines.batch();
 		for (WatchedPath path : this.paths) {
@@ -169,12 +168,11 @@ final class MountedConfigReader {
 			digest.update(path.location().getBytes(StandardCharsets.UTF_8));
 			digest.update((byte) 0);
 			digest.update(content.digest());
-			properties.putAll(content.properties());
+			properties.putAll(content.properties(), path.path(), content.state().files());
 			states.add(content.state());
 		}
 		String version = HexFormat.of().formatHex(digest.digest(), 0, 6);
-		ConfigSnapshot snapshot = new ConfigSnapshot(Collections.unmodifiableMap(properties), version,
-				List.copyOf(states), fingerprint);
+		ConfigSnapshot snapshot = new ConfigSnapshot(properties.build(), version, List.copyOf(states), fingerprint);
 		parsed.commit(snapshot);
 		return snapshot;
 	}
@@ -458,7 +456,6 @@ final class MountedConfigReader {
 			}
 		}
 		properties.keySet().removeIf((key) -> key.equals(ON_PROFILE) || key.startsWith(ON_PROFILE + "["));
-		properties.replaceAll((key, value) -> MountedValue.compact(value));
 		return properties;
 	}
 
@@ -483,7 +480,7 @@ final class MountedConfigReader {
 					if (entry.getKey().equals(ON_PROFILE) || entry.getKey().startsWith(ON_PROFILE + "[")) {
 						return null;
 					}
-					properties.put(entry.getKey(), MountedValue.compact(entry.getValue()));
+					properties.put(entry.getKey(), entry.getValue());
 				}
 			}
 			return properties;

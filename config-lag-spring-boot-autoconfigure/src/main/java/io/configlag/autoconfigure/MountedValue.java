@@ -1,5 +1,8 @@
 package io.configlag.autoconfigure;
 
+import java.util.Map;
+import java.util.Objects;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.origin.Origin;
@@ -10,11 +13,11 @@ import org.springframework.boot.origin.TextResourceOrigin.Location;
 import org.springframework.core.io.Resource;
 
 /**
- * A value read from a mounted file, with where it was read. Spring Boot's loaders give each
- * value an {@link OriginTrackedValue} that holds a {@link TextResourceOrigin} that holds a
- * {@link Location}: three objects (72 bytes) per key on top of the key and the value. A
- * snapshot keeps one {@code MountedValue} (32 bytes) instead, pointing at the file's shared
- * resource, and creates the equal origin when it is asked for.
+ * A value read from a mounted file, with where it was read, as the {@link Map} view of a
+ * snapshot's {@link CompactProperties} gives it. Spring Boot's loaders give each value an
+ * {@link OriginTrackedValue} that holds a {@link TextResourceOrigin} that holds a
+ * {@link Location}; a snapshot keeps none of them but creates a {@code MountedValue}, and
+ * from it an equal origin, when it is asked for one.
  *
  * @author config-lag
  */
@@ -36,20 +39,15 @@ final class MountedValue implements OriginProvider {
 	}
 
 	/**
-	 * Return the compact form of a value from Spring Boot's loaders, or the value itself
-	 * when it has no text position.
-	 * @param value a value of an {@code OriginTrackedMapPropertySource}
-	 * @return the value to keep in a snapshot
+	 * Create a value read at a text position.
+	 * @param value the plain value
+	 * @param resource the file it was read from
+	 * @param line the zero-based line
+	 * @param column the zero-based column
+	 * @return the value
 	 */
-	static Object compact(Object value) {
-		if (value instanceof OriginTrackedValue tracked && tracked.getOrigin() instanceof TextResourceOrigin origin
-				&& origin.getResource() != null && origin.getLocation() != null
-				&& origin.getClass() == TextResourceOrigin.class) {
-			Location location = origin.getLocation();
-			return new MountedValue(tracked.getValue(), origin.getResource(), location.getLine(),
-					location.getColumn());
-		}
-		return value;
+	static MountedValue of(Object value, Resource resource, int line, int column) {
+		return new MountedValue(value, resource, line, column);
 	}
 
 	/**
@@ -79,6 +77,17 @@ final class MountedValue implements OriginProvider {
 	@Override
 	public Origin getOrigin() {
 		return new TextResourceOrigin(this.resource, new Location(this.line, this.column));
+	}
+
+	@Override
+	public boolean equals(@Nullable Object other) {
+		return this == other || (other instanceof MountedValue that && this.value.equals(that.value)
+				&& this.resource.equals(that.resource) && this.line == that.line && this.column == that.column);
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.value, this.resource, this.line, this.column);
 	}
 
 	@Override
