@@ -430,7 +430,9 @@ final class MountedConfigReader {
 		}
 		List<PropertySource<?>> documents;
 		try {
-			if (loader == this.yamlLoader) {
+			// An alias is written '*name': without a '*' there is nothing to expand, and
+			// composing the document a second time would double the cost of every read
+			if (loader == this.yamlLoader && text.indexOf('*') >= 0) {
 				checkAliasExpansion(visible, text);
 			}
 			documents = loader.load(visible.toString(), new LoadedFileResource(visible, content));
