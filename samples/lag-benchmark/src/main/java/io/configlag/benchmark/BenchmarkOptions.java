@@ -36,8 +36,8 @@ public record BenchmarkOptions(int updates, int warmup, Duration pollInterval, i
 			  --poll-interval=20        poll interval of the polling-mode app, in ms
 			  --properties-beans=200    @ConfigurationProperties beans of the refresh-cost app
 			  --refresh-beans=50        @RefreshScope beans of the refresh-cost app
-			  --refresh-warmup=200      unmeasured refreshes per approach before them (JIT warm-up)
-			  --refresh-iterations=30   measured refreshes per approach
+			  --refresh-warmup=1000     unmeasured refreshes per approach before them (JIT warm-up)
+			  --refresh-iterations=60   measured refreshes per approach
 			  --scale-keys=10000        keys in the scale section
 			  --scale-files=1000        files of the first scale layout (the second is 1 file)
 			  --scale-iterations=10     measured reloads per scale case
@@ -50,7 +50,7 @@ public record BenchmarkOptions(int updates, int warmup, Duration pollInterval, i
 	 * @return the defaults
 	 */
 	public static BenchmarkOptions defaults() {
-		return new BenchmarkOptions(200, 300, Duration.ofMillis(20), 200, 50, 200, 30, 10_000, 1_000, 10,
+		return new BenchmarkOptions(200, 300, Duration.ofMillis(20), 200, 50, 1000, 60, 10_000, 1_000, 10,
 				Duration.ofSeconds(10), defaultOutput());
 	}
 
