@@ -15,6 +15,7 @@ import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.OriginTrackedValue;
 import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.boot.origin.TextResourceOrigin.Location;
+import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 
 /**
@@ -117,7 +118,7 @@ final class ChangedLinesParser {
 			Object value = snapshot.value(key);
 			Origin origin = snapshot.origin(key);
 			if (value == null || !(origin instanceof TextResourceOrigin text)
-					|| !previous.resource().equals(text.getResource()) || text.getLocation() == null
+					|| !isFile(text.getResource(), visible) || text.getLocation() == null
 					|| text.getLocation().getLine() != previous.originLines()[i]) {
 				return null;
 			}
@@ -131,9 +132,17 @@ final class ChangedLinesParser {
 			return null;
 		}
 		batch.put(visible,
-				new Parsed(content, resource, entries.keys(), entries.keyLines(), entries.originLines(), null));
+				new Parsed(content, entries.keys(), entries.keyLines(), entries.originLines(), null));
 		this.partialParses.incrementAndGet();
 		return entries.properties();
+	}
+
+	/**
+	 * Tell whether an origin's resource is the given file: an entry taken from a snapshot
+	 * must come from this very file, not from another file that overrode its key.
+	 */
+	private static boolean isFile(@Nullable Resource resource, Path file) {
+		return resource instanceof FileSystemResource fileResource && fileResource.getFilePath().equals(file);
 	}
 
 	/**
@@ -313,7 +322,7 @@ final class ChangedLinesParser {
 		 * @param properties what parsing it gave
 		 */
 		void add(Path visible, byte[] content, Map<String, Object> properties) {
-			Parsed parsed = Parsed.of(content, properties);
+			Parsed parsed = Parsed.of(visible, content, properties);
 			if (parsed != null) {
 				this.files.put(visible, parsed);
 			}
@@ -415,16 +424,15 @@ final class ChangedLinesParser {
 	 * start, or the next line for an empty value).
 	 *
 	 * @param content the content
-	 * @param resource the resource the entries' origins name
 	 * @param keys the keys, in line order
 	 * @param keyLines the line each key's logical line starts on
 	 * @param originLines the line of each key's origin
 	 * @param snapshot the snapshot holding the entries
 	 */
-	private record Parsed(byte[] content, Resource resource, String[] keys, int[] keyLines, int[] originLines,
+	private record Parsed(byte[] content, String[] keys, int[] keyLines, int[] originLines,
 			@Nullable ConfigSnapshot snapshot) {
 
-		static @Nullable Parsed of(byte[] content, Map<String, Object> properties) {
+		static @Nullable Parsed of(Path visible, byte[] content, Map<String, Object> properties) {
 			if (!isEligibleContent(content)) {
 				return null;
 			}
@@ -434,15 +442,13 @@ final class ChangedLinesParser {
 			}
 			String[] keys = new String[properties.size()];
 			int[] originLines = new int[properties.size()];
-			Resource resource = null;
 			int i = 0;
 			for (Map.Entry<String, Object> entry : properties.entrySet()) {
 				Origin origin = MountedValue.originOf(entry.getValue());
 				if (!(origin instanceof TextResourceOrigin text) || text.getLocation() == null
-						|| text.getResource() == null || (resource != null && !resource.equals(text.getResource()))) {
+						|| !isFile(text.getResource(), visible)) {
 					return null;
 				}
-				resource = text.getResource();
 				keys[i] = entry.getKey();
 				originLines[i] = text.getLocation().getLine();
 				// Each entry's origin lies in its own logical line (or just after it)
@@ -451,11 +457,11 @@ final class ChangedLinesParser {
 				}
 				i++;
 			}
-			return new Parsed(content, resource, keys, keyLines, originLines, null);
+			return new Parsed(content, keys, keyLines, originLines, null);
 		}
 
 		Parsed in(ConfigSnapshot snapshot) {
-			return new Parsed(this.content, this.resource, this.keys, this.keyLines, this.originLines, snapshot);
+			return new Parsed(this.content, this.keys, this.keyLines, this.originLines, snapshot);
 		}
 
 	}

@@ -15,6 +15,8 @@ import org.springframework.core.env.StandardEnvironment;
  */
 public final class MountedConfigProbe {
 
+	private final Path path;
+
 	private final MountedConfigReader reader;
 
 	/**
@@ -22,17 +24,44 @@ public final class MountedConfigProbe {
 	 * @param path a file or directory, as it would appear in {@code config.lag.paths}
 	 */
 	public MountedConfigProbe(Path path) {
+		this.path = path;
+		this.reader = newReader(path);
+	}
+
+	private static MountedConfigReader newReader(Path path) {
 		ConfigLagProperties properties = new ConfigLagProperties();
 		properties.setPaths(List.of(path.toString()));
-		this.reader = ConfigLagEnvironmentPostProcessor.createReader(new StandardEnvironment(), properties);
+		return ConfigLagEnvironmentPostProcessor.createReader(new StandardEnvironment(), properties);
 	}
 
 	/**
-	 * Read the path into a new snapshot, exactly what one reload reads.
+	 * Read the path again with this probe's reader, exactly what one reload reads: files
+	 * that did not change since the previous read are taken from it.
 	 * @return the snapshot, opaque to callers (hold it to keep it reachable)
 	 */
 	public Object read() {
 		return this.reader.read();
+	}
+
+	/**
+	 * Read the path with a new reader, which has no previous read to take anything from:
+	 * every file is parsed, and the snapshot shares nothing with any other.
+	 * @return the snapshot, opaque to callers (hold it to keep it reachable)
+	 */
+	public Object readFresh() {
+		return newReader(this.path).read();
+	}
+
+	/**
+	 * Read the path with a new reader and return that reader, which holds what it keeps
+	 * between reads (the last content of each {@code .properties} file, and through it the
+	 * snapshot it read).
+	 * @return the reader, opaque to callers (hold it to keep it reachable)
+	 */
+	public Object readerAfterOneRead() {
+		MountedConfigReader reader = newReader(this.path);
+		reader.read();
+		return reader;
 	}
 
 	/**

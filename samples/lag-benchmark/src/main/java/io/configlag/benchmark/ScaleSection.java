@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.configlag.autoconfigure.ConfigReloadResult;
 import io.configlag.autoconfigure.KubeletVolume;
@@ -90,7 +91,7 @@ final class ScaleSection {
 		for (int i = 0; i < warmup + iterations; i++) {
 			long startCpu = main.nanos();
 			long start = System.nanoTime();
-			Object snapshot = probe.read();
+			Object snapshot = probe.readFresh();
 			long end = System.nanoTime();
 			long endCpu = main.nanos();
 			Assert.state(MountedConfigProbe.keys(snapshot) == keys, "Unexpected number of keys");
@@ -99,16 +100,21 @@ final class ScaleSection {
 				readCpu[i - warmup] = endCpu - startCpu;
 			}
 		}
-		// Retained heap of a snapshot
-		List<Object> held = new ArrayList<>(HELD_SNAPSHOTS);
-		long before = usedHeapAfterGc();
-		for (int i = 0; i < HELD_SNAPSHOTS; i++) {
-			held.add(probe.read());
+		// Reading again what did not change, with the reader's history
+		long[] reread = new long[iterations];
+		probe.read();
+		for (int i = 0; i < warmup + iterations; i++) {
+			long startCpu = main.nanos();
+			Object snapshot = probe.read();
+			long endCpu = main.nanos();
+			Assert.state(MountedConfigProbe.keys(snapshot) == keys, "Unexpected number of keys");
+			if (i >= warmup) {
+				reread[i - warmup] = endCpu - startCpu;
+			}
 		}
-		long after = usedHeapAfterGc();
-		Reference.reachabilityFence(held);
-		long perSnapshot = (after - before) / HELD_SNAPSHOTS;
-		held.clear();
+		// Retained heap of a snapshot, and of a reader that holds its last read
+		long perSnapshot = retainedEach(probe::readFresh);
+		long perReader = retainedEach(probe::readerAfterOneRead);
 		// Full reloads: every value changes
 		ThreadCpu reloadThread = ThreadCpu.of(RefreshCostSection.RELOAD_THREAD);
 		long[] full = new long[iterations];
@@ -145,8 +151,24 @@ final class ScaleSection {
 				oneKeyCpu[i - warmup] = endCpu - startCpu;
 			}
 		}
-		return new Result(keys, files, raw, Samples.of(read), Samples.of(readCpu), Samples.of(full),
-				Samples.of(fullCpu), Samples.of(oneKey), Samples.of(oneKeyCpu), perSnapshot);
+		return new Result(keys, files, raw, Samples.of(read), Samples.of(readCpu), Samples.of(reread),
+				Samples.of(full), Samples.of(fullCpu), Samples.of(oneKey), Samples.of(oneKeyCpu), perSnapshot,
+				perReader);
+	}
+
+	/**
+	 * Return the heap retained by each of {@link #HELD_SNAPSHOTS} objects made by the
+	 * given factory and held live together.
+	 */
+	private static long retainedEach(Supplier<Object> factory) {
+		List<Object> held = new ArrayList<>(HELD_SNAPSHOTS);
+		long before = usedHeapAfterGc();
+		for (int i = 0; i < HELD_SNAPSHOTS; i++) {
+			held.add(factory.get());
+		}
+		long after = usedHeapAfterGc();
+		Reference.reachabilityFence(held);
+		return (after - before) / HELD_SNAPSHOTS;
 	}
 
 	/**
@@ -173,14 +195,17 @@ final class ScaleSection {
 	 * @param rawBytes the size of the files
 	 * @param read {@code MountedConfigReader#read()} alone
 	 * @param readCpu its CPU time
+	 * @param rereadCpu CPU time of {@code read()} by the same reader when nothing changed
 	 * @param full reloads in which every value changed
 	 * @param fullCpu their CPU time on the reload thread
 	 * @param oneKey reloads in which one value changed
 	 * @param oneKeyCpu their CPU time on the reload thread
 	 * @param snapshotBytes retained heap of one snapshot
+	 * @param readerBytes retained heap of a reader after one read: the snapshot and what the
+	 * reader keeps to parse only the changed lines next time
 	 */
-	record Result(int keys, int files, long rawBytes, Samples read, Samples readCpu, Samples full, Samples fullCpu,
-			Samples oneKey, Samples oneKeyCpu, long snapshotBytes) {
+	record Result(int keys, int files, long rawBytes, Samples read, Samples readCpu, Samples rereadCpu, Samples full,
+			Samples fullCpu, Samples oneKey, Samples oneKeyCpu, long snapshotBytes, long readerBytes) {
 
 		double heapRatio() {
 			return (double) this.snapshotBytes / this.rawBytes;
