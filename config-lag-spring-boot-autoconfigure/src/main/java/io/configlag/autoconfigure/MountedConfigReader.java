@@ -277,7 +277,8 @@ final class MountedConfigReader {
 		Path root = (version != null) ? version.target() : watched.path();
 		Map<String, Path> files = findFiles(watched.path(), root);
 		MessageDigest digest = sha256();
-		Map<String, Object> properties = new LinkedHashMap<>();
+		// A single file's properties are used as they are; several are merged in order
+		Map<String, Object> properties = (files.size() == 1) ? Map.of() : new LinkedHashMap<>();
 		Instant newest = null;
 		for (Map.Entry<String, Path> entry : files.entrySet()) {
 			Path file = entry.getValue();
@@ -286,7 +287,13 @@ final class MountedConfigReader {
 			digest.update(entry.getKey().getBytes(StandardCharsets.UTF_8));
 			digest.update((byte) 0);
 			digest.update(sha256().digest(content));
-			properties.putAll(parse(entry.getKey(), visible, content, parsed));
+			Map<String, Object> fileProperties = parse(entry.getKey(), visible, content, parsed);
+			if (files.size() == 1) {
+				properties = fileProperties;
+			}
+			else {
+				properties.putAll(fileProperties);
+			}
 			newest = latest(newest, modifiedTime(file));
 		}
 		Instant writtenAt = (version != null) ? version.writtenAt() : newest;
@@ -405,11 +412,17 @@ final class MountedConfigReader {
 	}
 
 	private static String decode(Path visible, byte[] content) {
+		boolean ascii = true;
 		for (int i = 0; i < content.length; i++) {
 			if (content[i] == 0) {
 				throw new ConfigLoadException(visible,
 						"Config file '" + visible + "' contains a NUL byte at offset " + i + " (binary data?)");
 			}
+			ascii &= content[i] > 0;
+		}
+		if (ascii) {
+			// ASCII is valid UTF-8 as it is
+			return new String(content, StandardCharsets.US_ASCII);
 		}
 		CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
 			.onMalformedInput(CodingErrorAction.REPORT)
