@@ -289,6 +289,57 @@ final class CompactProperties extends AbstractMap<String, Object> {
 		return (index >= 0) ? originAt(index) : null;
 	}
 
+	/**
+	 * Return the keys whose value, as text, contains the given text, without creating a
+	 * string for every value.
+	 * @param text the text to look for
+	 * @return the keys, string values first
+	 */
+	List<String> keysWithValueContaining(String text) {
+		List<String> keys = new ArrayList<>();
+		int from = 0;
+		int found;
+		while (!text.isEmpty() && (found = this.pool.indexOf(text, from)) >= 0) {
+			int index = valueIndexAt(found);
+			if (found + text.length() <= this.valueEnds[index]) {
+				keys.add(this.keys[index]);
+				from = this.valueEnds[index];
+			}
+			else {
+				// A match across two values
+				from = found + 1;
+			}
+		}
+		Object[] objects = this.objects;
+		if (objects != null) {
+			for (int i = 0; i < objects.length; i++) {
+				if (objects[i] != null && String.valueOf(valueAt(i)).contains(text)) {
+					keys.add(this.keys[i]);
+				}
+			}
+		}
+		return keys;
+	}
+
+	/**
+	 * Return the index of the string value whose slice of the pool holds the given
+	 * offset: the first whose end is after it.
+	 */
+	private int valueIndexAt(int offset) {
+		int low = 0;
+		int high = this.valueEnds.length - 1;
+		while (low < high) {
+			int middle = (low + high) >>> 1;
+			if (this.valueEnds[middle] > offset) {
+				high = middle;
+			}
+			else {
+				low = middle + 1;
+			}
+		}
+		return low;
+	}
+
 	private @Nullable Object valueAt(int index) {
 		Object object = objectAt(index);
 		return (object != null) ? MountedValue.unwrap(object) : slice(index);

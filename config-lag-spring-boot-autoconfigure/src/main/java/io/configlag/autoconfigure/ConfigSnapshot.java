@@ -60,6 +60,15 @@ record ConfigSnapshot(CompactProperties properties, String version, List<PathSta
 		return this.properties.names();
 	}
 
+	/**
+	 * Return the names of the properties whose value, as text, contains the given text.
+	 * @param text the text to look for
+	 * @return the names
+	 */
+	List<String> namesWithValueContaining(String text) {
+		return this.properties.keysWithValueContaining(text);
+	}
+
 	static @Nullable String asString(@Nullable Object value) {
 		Object plain = MountedValue.unwrap(value);
 		return (plain != null) ? plain.toString() : null;

@@ -265,6 +265,10 @@ final class MountedConfigReader {
 	 * user-visible link only after the swap.
 	 */
 	private static boolean exists(Path path) {
+		if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+			// A watched directory (the volume itself): no need to look for a volume above it
+			return true;
+		}
 		Path volume = path.getParent();
 		if (volume != null && !DATA_LINK.equals(String.valueOf(path.getFileName())) && isKubeletVolume(volume)) {
 			return Files.exists(volume.resolve(DATA_LINK).resolve(path.getFileName()));

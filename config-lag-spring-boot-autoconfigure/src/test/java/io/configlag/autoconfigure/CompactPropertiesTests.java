@@ -70,6 +70,24 @@ class CompactPropertiesTests {
 	}
 
 	@Test
+	void keysWithValueContainingFindMatchesWithinOneValueOnly() {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("plain", "no placeholder");
+		properties.put("ends", "trailing $");
+		properties.put("starts", "{not one} across two values");
+		properties.put("one", "http://${app.host}/");
+		properties.put("empty", "");
+		properties.put("port", 8080);
+		properties.put("two", "${a}${b}");
+		properties.put("last", "${c}");
+		CompactProperties store = new CompactProperties.Builder().putAll(properties).build();
+		assertThat(store.keysWithValueContaining("${")).containsExactlyInAnyOrder("one", "two", "last");
+		assertThat(store.keysWithValueContaining("8080")).containsExactly("port");
+		assertThat(store.keysWithValueContaining("absent")).isEmpty();
+		assertThat(CompactProperties.EMPTY.keysWithValueContaining("${")).isEmpty();
+	}
+
+	@Test
 	void emptyStore() {
 		for (CompactProperties store : List.of(CompactProperties.EMPTY, new CompactProperties.Builder().build())) {
 			assertThat(store).isEmpty();
