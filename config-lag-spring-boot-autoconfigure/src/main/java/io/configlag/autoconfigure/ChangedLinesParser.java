@@ -58,6 +58,14 @@ final class ChangedLinesParser {
 	}
 
 	/**
+	 * Return how many files a later read may parse from their previous version.
+	 * @return the number of files
+	 */
+	int remembered() {
+		return this.parsed.size();
+	}
+
+	/**
 	 * Start remembering the files of one read.
 	 * @return the batch to commit once the read produced its snapshot
 	 */
@@ -337,12 +345,16 @@ final class ChangedLinesParser {
 		}
 
 		/**
-		 * The read produced this snapshot: later reads may take entries from it.
+		 * The read produced this snapshot: later reads may take entries from it. A read
+		 * reads every watched path, so files it did not parse (deleted ones, or no longer
+		 * {@code .properties}) are forgotten, and with them older snapshots.
 		 * @param snapshot the snapshot
 		 */
 		void commit(ConfigSnapshot snapshot) {
+			Map<Path, Parsed> parsed = ChangedLinesParser.this.parsed;
+			parsed.keySet().retainAll(this.files.keySet());
 			for (Map.Entry<Path, Parsed> entry : this.files.entrySet()) {
-				ChangedLinesParser.this.parsed.put(entry.getKey(), entry.getValue().in(snapshot));
+				parsed.put(entry.getKey(), entry.getValue().in(snapshot));
 			}
 		}
 

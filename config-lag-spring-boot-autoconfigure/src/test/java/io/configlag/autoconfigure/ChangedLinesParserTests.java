@@ -94,6 +94,16 @@ class ChangedLinesParserTests {
 	}
 
 	@Test
+	void aDeletedFileIsForgotten() {
+		write(Map.of(FILE, "a=1\n", "other.properties", "x=1\n"));
+		assertThat(this.reader.changedLines().remembered()).isEqualTo(2);
+		ConfigSnapshot snapshot = write(Map.of(FILE, "a=2\n"));
+		assertThat(this.reader.changedLines().remembered()).isEqualTo(1);
+		assertThat(snapshot.names()).containsExactly("a");
+		assertSameAsFullParse(snapshot);
+	}
+
+	@Test
 	void randomEditsGiveWhatAFullParseGives() {
 		long seed = Long.getLong("configlag.fuzz.seed", 20261124L);
 		int iterations = Integer.getInteger("configlag.fuzz.iterations", 400);
