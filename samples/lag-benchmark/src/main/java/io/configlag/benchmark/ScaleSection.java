@@ -83,35 +83,11 @@ final class ScaleSection {
 		events.clear();
 		volume.write(payload);
 		events.await((result) -> result.outcome() == ReloadOutcome.APPLIED, LagSection.TIMEOUT);
-		// Reading alone
+		// Reading alone: every file parsed, then the same files again by the same reader
 		MountedConfigProbe probe = new MountedConfigProbe(volume.directory());
-		long[] read = new long[iterations];
-		long[] readCpu = new long[iterations];
-		ThreadCpu main = ThreadCpu.current();
-		for (int i = 0; i < warmup + iterations; i++) {
-			long startCpu = main.nanos();
-			long start = System.nanoTime();
-			Object snapshot = probe.readFresh();
-			long end = System.nanoTime();
-			long endCpu = main.nanos();
-			Assert.state(MountedConfigProbe.keys(snapshot) == keys, "Unexpected number of keys");
-			if (i >= warmup) {
-				read[i - warmup] = end - start;
-				readCpu[i - warmup] = endCpu - startCpu;
-			}
-		}
-		// Reading again what did not change, with the reader's history
-		long[] reread = new long[iterations];
+		long[][] read = timeReads(probe::readFresh, keys, warmup, iterations);
 		probe.read();
-		for (int i = 0; i < warmup + iterations; i++) {
-			long startCpu = main.nanos();
-			Object snapshot = probe.read();
-			long endCpu = main.nanos();
-			Assert.state(MountedConfigProbe.keys(snapshot) == keys, "Unexpected number of keys");
-			if (i >= warmup) {
-				reread[i - warmup] = endCpu - startCpu;
-			}
-		}
+		long[][] reread = timeReads(probe::read, keys, warmup, iterations);
 		// Retained heap of a snapshot, and of a reader that holds its last read
 		long perSnapshot = retainedEach(probe::readFresh);
 		long perReader = retainedEach(probe::readerAfterOneRead);
@@ -151,9 +127,32 @@ final class ScaleSection {
 				oneKeyCpu[i - warmup] = endCpu - startCpu;
 			}
 		}
-		return new Result(keys, files, raw, Samples.of(read), Samples.of(readCpu), Samples.of(reread),
+		return new Result(keys, files, raw, Samples.of(read[0]), Samples.of(read[1]), Samples.of(reread[1]),
 				Samples.of(full), Samples.of(fullCpu), Samples.of(oneKey), Samples.of(oneKeyCpu), perSnapshot,
 				perReader);
+	}
+
+	/**
+	 * Time reads on the calling thread.
+	 * @return wall times and CPU times of the measured reads
+	 */
+	private static long[][] timeReads(Supplier<Object> reads, int keys, int warmup, int iterations) {
+		long[] wall = new long[iterations];
+		long[] cpu = new long[iterations];
+		ThreadCpu main = ThreadCpu.current();
+		for (int i = 0; i < warmup + iterations; i++) {
+			long startCpu = main.nanos();
+			long start = System.nanoTime();
+			Object snapshot = reads.get();
+			long end = System.nanoTime();
+			long endCpu = main.nanos();
+			Assert.state(MountedConfigProbe.keys(snapshot) == keys, "Unexpected number of keys");
+			if (i >= warmup) {
+				wall[i - warmup] = end - start;
+				cpu[i - warmup] = endCpu - startCpu;
+			}
+		}
+		return new long[][] { wall, cpu };
 	}
 
 	/**
