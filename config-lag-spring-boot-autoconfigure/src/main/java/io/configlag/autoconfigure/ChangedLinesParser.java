@@ -29,8 +29,9 @@ import org.springframework.core.io.Resource;
  * and returns {@code null} otherwise so that the caller parses the whole file:
  * <ul>
  * <li>the previous version of the file was read by this reader and every one of its keys
- * came from a line of its own (no duplicate keys, no {@code key[]} lists, no empty keys,
- * no {@code spring.config.activate.on-profile}), and each is still in the snapshot with
+ * came from a line of its own (no duplicate keys, no {@code key[]} lists, no line that
+ * starts with a delimiter, a backslash or a control character, no
+ * {@code spring.config.activate.on-profile}), and each is still in the snapshot with
  * an origin in that file (no other file overrode it);</li>
  * <li>neither version has a document separator ({@code #---} or {@code !---}) or a
  * carriage return;</li>
@@ -38,8 +39,8 @@ import org.springframework.core.io.Resource;
  * continues on the next), parse to one entry per key line, none of which is also defined
  * outside them.</li>
  * </ul>
- * It keeps the last content of each {@code .properties} file it read, about as many bytes
- * as those files.
+ * It keeps the last content of each {@code .properties} file it read (about as many bytes
+ * as those files), two line numbers per key, and the snapshot of the last read.
  *
  * @author config-lag
  */
