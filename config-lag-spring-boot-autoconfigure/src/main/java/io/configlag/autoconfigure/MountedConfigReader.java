@@ -298,7 +298,10 @@ final class MountedConfigReader {
 			else {
 				properties.putAll(fileProperties);
 			}
-			newest = latest(newest, modifiedTime(file));
+			if (version == null) {
+				// A kubelet volume's version was written when its ..data link was
+				newest = latest(newest, modifiedTime(file));
+			}
 		}
 		Instant writtenAt = (version != null) ? version.writtenAt() : newest;
 		PathState state = new PathState(watched, PathKind.DIRECTORY, version != null, writtenAt, properties.size(),
