@@ -12,11 +12,13 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -330,24 +333,47 @@ final class MountedConfigReader {
 
 	private Map<String, Path> findFiles(Path visibleRoot, Path root) {
 		Map<String, Path> files = new TreeMap<>();
-		try (Stream<Path> found = Files.find(root, MAX_DEPTH, (path, attributes) -> !isHidden(root, path)
-				&& (attributes.isRegularFile() || attributes.isSymbolicLink()), FileVisitOption.FOLLOW_LINKS)) {
-			found.forEach((path) -> {
-				String relative = StringUtils.cleanPath(root.relativize(path).toString());
-				if (Files.isSymbolicLink(path) && !Files.exists(path)) {
-					throw new ConfigLoadException(visibleRoot.resolve(relative),
-							"Config file '" + visibleRoot.resolve(relative) + "' is a dangling symbolic link");
+		try {
+			Files.walkFileTree(root, Set.of(FileVisitOption.FOLLOW_LINKS), MAX_DEPTH, new SimpleFileVisitor<>() {
+
+				@Override
+				public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
+					return (directory.equals(root) || !isHiddenName(directory)) ? FileVisitResult.CONTINUE
+							: FileVisitResult.SKIP_SUBTREE;
 				}
-				files.put(relative, path);
+
+				@Override
+				public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+					if (isHiddenName(file)) {
+						return FileVisitResult.CONTINUE;
+					}
+					String relative = StringUtils.cleanPath(root.relativize(file).toString());
+					if (attributes.isSymbolicLink()) {
+						// Links are followed: a link's own attributes mean its target is missing
+						throw new ConfigLoadException(visibleRoot.resolve(relative),
+								"Config file '" + visibleRoot.resolve(relative) + "' is a dangling symbolic link");
+					}
+					if (attributes.isRegularFile()) {
+						files.put(relative, file);
+					}
+					return FileVisitResult.CONTINUE;
+				}
+
 			});
-		}
-		catch (UncheckedIOException ex) {
-			throw ioFailure(visibleRoot, ex.getCause());
 		}
 		catch (IOException ex) {
 			throw ioFailure(visibleRoot, ex);
 		}
 		return files;
+	}
+
+	/**
+	 * Names starting with a dot are never read: the kubelet's {@code ..data} and
+	 * {@code ..<timestamp>} entries, editor swap files.
+	 */
+	private static boolean isHiddenName(Path path) {
+		Path name = path.getFileName();
+		return name != null && name.toString().startsWith(".");
 	}
 
 	private static boolean isHidden(Path root, Path path) {
