@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -22,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -629,13 +632,58 @@ final class ConfigWatcher implements SmartLifecycle {
 			return true;
 		}
 
+		/**
+		 * Add the subdirectories of a directory that is not a kubelet volume, except hidden
+		 * ones. An entry that disappears while it is listed (a volume being written or
+		 * deleted right now) is skipped: {@link #register()} lists again until two listings
+		 * agree.
+		 */
 		private void addSubdirectories(Path root, Set<Path> directories) throws IOException {
-			try (Stream<Path> paths = Files.walk(root)) {
-				paths.filter((path) -> !path.equals(root) && Files.isDirectory(path)
-						&& !root.relativize(path).toString().startsWith(".")
-						&& !root.relativize(path).toString().contains("/."))
-					.forEach(directories::add);
-			}
+			Files.walkFileTree(root, new SimpleFileVisitor<>() {
+
+				@Override
+				public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
+					if (directory.equals(root)) {
+						return FileVisitResult.CONTINUE;
+					}
+					if (isHidden(directory)) {
+						return FileVisitResult.SKIP_SUBTREE;
+					}
+					directories.add(directory);
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+					// A link to a directory is watched (its target is), not walked
+					if (attributes.isSymbolicLink() && !isHidden(file) && Files.isDirectory(file)) {
+						directories.add(file);
+					}
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFileFailed(Path file, IOException ex) throws IOException {
+					if (ex instanceof NoSuchFileException) {
+						return FileVisitResult.CONTINUE;
+					}
+					throw ex;
+				}
+
+				@Override
+				public FileVisitResult postVisitDirectory(Path directory, @Nullable IOException ex) throws IOException {
+					if (ex != null && !(ex instanceof NoSuchFileException)) {
+						throw ex;
+					}
+					return FileVisitResult.CONTINUE;
+				}
+
+			});
+		}
+
+		private static boolean isHidden(Path path) {
+			Path name = path.getFileName();
+			return name != null && name.toString().startsWith(".");
 		}
 
 	}
