@@ -109,7 +109,7 @@ final class ChangedLinesParser {
 			oldEndLine = (region.oldEnd() == previous.content().length) ? Integer.MAX_VALUE : startLine + oldLines;
 			shift = countLines(content, region.start(), region.newEnd()) - oldLines;
 		}
-		ConfigSnapshot snapshot = previous.snapshot();
+		CompactProperties properties = previous.snapshot().properties();
 		Entries entries = new Entries(previous.keys().length + changed.size());
 		boolean changedAdded = false;
 		for (int i = 0; i < previous.keys().length; i++) {
@@ -124,8 +124,12 @@ final class ChangedLinesParser {
 				changedAdded = true;
 			}
 			String key = previous.keys()[i];
-			Object value = snapshot.value(key);
-			Origin origin = snapshot.origin(key);
+			int index = properties.indexOf(key);
+			if (index < 0) {
+				return null;
+			}
+			Object value = properties.valueAt(index);
+			Origin origin = properties.originAt(index);
 			if (value == null || !(origin instanceof TextResourceOrigin text)
 					|| !isFile(text.getResource(), visible) || text.getLocation() == null
 					|| text.getLocation().getLine() != previous.originLines()[i]) {

@@ -340,12 +340,22 @@ final class CompactProperties extends AbstractMap<String, Object> {
 		return low;
 	}
 
-	private @Nullable Object valueAt(int index) {
+	/**
+	 * Return the plain value at an index.
+	 * @param index an index from {@link #indexOf(Object)}
+	 * @return the value
+	 */
+	@Nullable Object valueAt(int index) {
 		Object object = objectAt(index);
 		return (object != null) ? MountedValue.unwrap(object) : slice(index);
 	}
 
-	private @Nullable Origin originAt(int index) {
+	/**
+	 * Return the origin of the value at an index.
+	 * @param index an index from {@link #indexOf(Object)}
+	 * @return the origin or {@code null}
+	 */
+	@Nullable Origin originAt(int index) {
 		int position = this.positions[index];
 		if (position == NO_POSITION) {
 			return MountedValue.originOf(objectAt(index));

@@ -1,7 +1,6 @@
 package io.configlag.autoconfigure;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
@@ -622,11 +621,11 @@ final class ConfigWatcher implements SmartLifecycle {
 					addSubdirectories(path, found);
 				}
 			}
-			catch (IOException | UncheckedIOException ex) {
+			catch (IOException ex) {
 				if (!Files.isDirectory(path)) {
 					return false;
 				}
-				throw (ex instanceof UncheckedIOException unchecked) ? unchecked.getCause() : (IOException) ex;
+				throw ex;
 			}
 			directories.addAll(found);
 			return true;
@@ -646,7 +645,7 @@ final class ConfigWatcher implements SmartLifecycle {
 					if (directory.equals(root)) {
 						return FileVisitResult.CONTINUE;
 					}
-					if (isHidden(directory)) {
+					if (MountedConfigReader.isHidden(directory)) {
 						return FileVisitResult.SKIP_SUBTREE;
 					}
 					directories.add(directory);
@@ -656,7 +655,8 @@ final class ConfigWatcher implements SmartLifecycle {
 				@Override
 				public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
 					// A link to a directory is watched (its target is), not walked
-					if (attributes.isSymbolicLink() && !isHidden(file) && Files.isDirectory(file)) {
+					if (attributes.isSymbolicLink() && !MountedConfigReader.isHidden(file)
+							&& Files.isDirectory(file)) {
 						directories.add(file);
 					}
 					return FileVisitResult.CONTINUE;
@@ -681,10 +681,6 @@ final class ConfigWatcher implements SmartLifecycle {
 			});
 		}
 
-		private static boolean isHidden(Path path) {
-			Path name = path.getFileName();
-			return name != null && name.toString().startsWith(".");
-		}
 
 	}
 

@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -32,8 +31,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -203,29 +202,31 @@ final class MountedConfigReader {
 				return "volume-file:" + Files.readSymbolicLink(parent.resolve(DATA_LINK)) + ":" + stat(path);
 			}
 			if (Files.isDirectory(path)) {
+				Map<String, String> entries = new TreeMap<>();
+				walkVisible(path, (entry, attributes) -> entries.put(path.relativize(entry).toString(),
+						stat(attributes)));
 				StringBuilder result = new StringBuilder("directory:");
-				try (Stream<Path> files = Files.find(path, MAX_DEPTH, (file, attributes) -> !isHidden(path, file),
-						FileVisitOption.FOLLOW_LINKS)) {
-					files.sorted().forEach((file) -> result.append(path.relativize(file)).append('=')
-						.append(stat(file)).append(';'));
-				}
+				entries.forEach((name, stat) -> result.append(name).append('=').append(stat).append(';'));
 				return result.toString();
 			}
 			return "file:" + stat(path);
 		}
-		catch (IOException | UncheckedIOException ex) {
+		catch (IOException ex) {
 			return "unreadable:" + ex.getClass().getSimpleName();
 		}
 	}
 
 	private static String stat(Path path) {
 		try {
-			BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-			return attributes.size() + "/" + attributes.lastModifiedTime().toMillis() + "/" + attributes.fileKey();
+			return stat(Files.readAttributes(path, BasicFileAttributes.class));
 		}
 		catch (IOException ex) {
 			return "missing";
 		}
+	}
+
+	private static String stat(BasicFileAttributes attributes) {
+		return attributes.size() + "/" + attributes.lastModifiedTime().toMillis() + "/" + attributes.fileKey();
 	}
 
 	static boolean isKubeletVolume(Path directory) {
@@ -334,31 +335,16 @@ final class MountedConfigReader {
 	private Map<String, Path> findFiles(Path visibleRoot, Path root) {
 		Map<String, Path> files = new TreeMap<>();
 		try {
-			Files.walkFileTree(root, Set.of(FileVisitOption.FOLLOW_LINKS), MAX_DEPTH, new SimpleFileVisitor<>() {
-
-				@Override
-				public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
-					return (directory.equals(root) || !isHiddenName(directory)) ? FileVisitResult.CONTINUE
-							: FileVisitResult.SKIP_SUBTREE;
+			walkVisible(root, (file, attributes) -> {
+				String relative = StringUtils.cleanPath(root.relativize(file).toString());
+				if (attributes.isSymbolicLink()) {
+					// Links are followed: a link's own attributes mean its target is missing
+					throw new ConfigLoadException(visibleRoot.resolve(relative),
+							"Config file '" + visibleRoot.resolve(relative) + "' is a dangling symbolic link");
 				}
-
-				@Override
-				public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-					if (isHiddenName(file)) {
-						return FileVisitResult.CONTINUE;
-					}
-					String relative = StringUtils.cleanPath(root.relativize(file).toString());
-					if (attributes.isSymbolicLink()) {
-						// Links are followed: a link's own attributes mean its target is missing
-						throw new ConfigLoadException(visibleRoot.resolve(relative),
-								"Config file '" + visibleRoot.resolve(relative) + "' is a dangling symbolic link");
-					}
-					if (attributes.isRegularFile()) {
-						files.put(relative, file);
-					}
-					return FileVisitResult.CONTINUE;
+				if (attributes.isRegularFile()) {
+					files.put(relative, file);
 				}
-
 			});
 		}
 		catch (IOException ex) {
@@ -368,24 +354,46 @@ final class MountedConfigReader {
 	}
 
 	/**
-	 * Names starting with a dot are never read: the kubelet's {@code ..data} and
-	 * {@code ..<timestamp>} entries, editor swap files.
+	 * Walk a directory tree, following links, and hand every entry below the root that
+	 * is not hidden (directories included) to the consumer with its attributes. Hidden
+	 * directories are not entered.
 	 */
-	private static boolean isHiddenName(Path path) {
-		Path name = path.getFileName();
-		return name != null && name.toString().startsWith(".");
+	private static void walkVisible(Path root, BiConsumer<Path, BasicFileAttributes> consumer) throws IOException {
+		Files.walkFileTree(root, Set.of(FileVisitOption.FOLLOW_LINKS), MAX_DEPTH, new SimpleFileVisitor<>() {
+
+			@Override
+			public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
+				if (directory.equals(root)) {
+					return FileVisitResult.CONTINUE;
+				}
+				if (isHidden(directory)) {
+					return FileVisitResult.SKIP_SUBTREE;
+				}
+				consumer.accept(directory, attributes);
+				return FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+				if (!isHidden(file)) {
+					consumer.accept(file, attributes);
+				}
+				return FileVisitResult.CONTINUE;
+			}
+
+		});
 	}
 
-	private static boolean isHidden(Path root, Path path) {
-		if (path.equals(root)) {
-			return true;
-		}
-		for (Path element : root.relativize(path)) {
-			if (element.toString().startsWith(".")) {
-				return true;
-			}
-		}
-		return false;
+	/**
+	 * Tell whether a file or directory is hidden. Names starting with a dot are never
+	 * read: the kubelet's {@code ..data} and {@code ..<timestamp>} entries, editor swap
+	 * files.
+	 * @param path the path
+	 * @return whether its name starts with a dot
+	 */
+	static boolean isHidden(Path path) {
+		Path name = path.getFileName();
+		return name != null && name.toString().startsWith(".");
 	}
 
 	private byte[] readFile(Path visible, Path file) {
