@@ -1,5 +1,16 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.mount.MountChecks;
+import io.configlag.mount.MountedConfigReader;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.reload.LoggingLevelUpdater;
+import io.configlag.reload.PropertiesBeanRebinder;
+import io.configlag.reload.ReloadConsistency;
+import io.configlag.reload.ReloadExecution;
+import io.configlag.reload.RestartStrategy;
+import io.configlag.reload.StartupChecks;
+import io.configlag.watch.ConfigWatcher;
+
 import java.time.Clock;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -1,5 +1,10 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.mount.ConfigSnapshot;
+import io.configlag.mount.MountedConfigPropertySource;
+import io.configlag.mount.MountedConfigReader;
+import io.configlag.mount.WatchedPath;
+
 import org.apache.commons.logging.Log;
 
 import org.springframework.boot.EnvironmentPostProcessor;

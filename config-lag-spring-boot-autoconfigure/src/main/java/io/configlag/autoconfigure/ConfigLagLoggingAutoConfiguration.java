@@ -1,5 +1,7 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.cloud.ConfigLagLoggingRebinder;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

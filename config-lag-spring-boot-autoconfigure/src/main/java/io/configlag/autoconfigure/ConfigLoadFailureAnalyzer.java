@@ -1,5 +1,7 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.mount.ConfigLoadException;
+
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 

@@ -1,5 +1,11 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.actuate.endpoint.ConfigReloadEndpoint;
+import io.configlag.actuate.endpoint.ConfigReloadEndpointWebExtension;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.reload.StartupChecks;
+import io.configlag.watch.ConfigWatcher;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;

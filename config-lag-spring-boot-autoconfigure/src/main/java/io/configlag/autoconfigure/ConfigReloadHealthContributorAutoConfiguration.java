@@ -1,5 +1,9 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.health.ConfigReloadHealthIndicator;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.watch.ConfigWatcher;
+
 import java.time.Clock;
 
 import org.springframework.beans.factory.ObjectProvider;

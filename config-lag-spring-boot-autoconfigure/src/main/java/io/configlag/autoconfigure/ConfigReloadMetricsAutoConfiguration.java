@@ -1,5 +1,9 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.metrics.ConfigReloadMeterBinder;
+import io.configlag.metrics.ConfigReloadObservationMeterFilter;
+import io.configlag.reload.ConfigReloader;
+
 import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,9 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.observation.ObservedReloadExecution;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.reload.ReloadExecution;
+
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -1,5 +1,8 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.mount.MountedConfigPropertySource;
+import io.configlag.mount.MountedConfigReader;
+
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;

@@ -1,5 +1,13 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
+import io.configlag.reload.ConfigReloader;
+
+import io.configlag.test.ReloadEvents;
+
+import io.configlag.test.KubeletVolume;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

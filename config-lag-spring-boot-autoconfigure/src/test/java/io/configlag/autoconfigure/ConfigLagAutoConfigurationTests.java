@@ -1,5 +1,11 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.cloud.ConfigLagLoggingRebinder;
+import io.configlag.mount.ConfigLoadException;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.test.KubeletVolume;
+import io.configlag.watch.ConfigWatcher;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;

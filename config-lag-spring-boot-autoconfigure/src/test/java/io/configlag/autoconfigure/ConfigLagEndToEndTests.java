@@ -1,5 +1,8 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.TestRoots;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,10 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.mount.ConfigLoadException;
+import io.configlag.reload.ConfigReloader;
+
+import io.configlag.test.KubeletVolume;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

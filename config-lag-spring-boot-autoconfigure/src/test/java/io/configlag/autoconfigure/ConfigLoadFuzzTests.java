@@ -1,5 +1,11 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.mount.ConfigLoadException;
+import io.configlag.mount.ConfigSnapshot;
+import io.configlag.mount.WatchedPath;
+
+import io.configlag.mount.MountedConfigReader;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

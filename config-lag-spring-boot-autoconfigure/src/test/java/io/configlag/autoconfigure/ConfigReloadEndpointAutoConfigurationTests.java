@@ -1,5 +1,11 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.actuate.endpoint.ConfigReloadEndpoint;
+import io.configlag.actuate.endpoint.ConfigReloadEndpointWebExtension;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.test.KubeletVolume;
+import io.configlag.watch.ConfigWatcher;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -8,9 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.configlag.autoconfigure.ConfigReloadEndpoint.ConfigReloadDescriptor;
-import io.configlag.autoconfigure.ConfigReloadEndpoint.PathDescriptor;
-import io.configlag.autoconfigure.ConfigReloadEndpoint.ReloadDescriptor;
+import io.configlag.actuate.endpoint.ConfigReloadEndpoint.ConfigReloadDescriptor;
+import io.configlag.actuate.endpoint.ConfigReloadEndpoint.PathDescriptor;
+import io.configlag.actuate.endpoint.ConfigReloadEndpoint.ReloadDescriptor;
 
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;

@@ -1,5 +1,10 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.test.ActuatorClient;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.TestRoots;
+import io.configlag.watch.ConfigWatcher;
+
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;

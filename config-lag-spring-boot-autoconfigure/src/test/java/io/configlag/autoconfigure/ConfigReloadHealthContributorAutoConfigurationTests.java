@@ -1,5 +1,14 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.watch.ConfigWatcher;
+
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
+import io.configlag.ReloadTrigger;
+import io.configlag.health.ConfigReloadHealthIndicator;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.test.KubeletVolume;
+
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -1,5 +1,10 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.test.ActuatorClient;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.PrometheusScrape;
+import io.configlag.test.TestRoots;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;

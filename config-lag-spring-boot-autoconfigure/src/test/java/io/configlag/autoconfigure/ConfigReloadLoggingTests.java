@@ -1,5 +1,12 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
+import io.configlag.ReloadTrigger;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.test.KubeletVolume;
+import io.configlag.watch.ConfigWatcher;
+
 import java.nio.file.Path;
 import java.util.Map;
 

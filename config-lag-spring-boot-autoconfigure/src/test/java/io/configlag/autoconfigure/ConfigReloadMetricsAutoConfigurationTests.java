@@ -1,5 +1,17 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.watch.ConfigWatcher;
+
+import io.configlag.reload.ReloadExecution;
+
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
+import io.configlag.ReloadTrigger;
+import io.configlag.metrics.ConfigReloadMeterBinder;
+import io.configlag.observation.ObservedReloadExecution;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.test.KubeletVolume;
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,10 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.ReloadOutcome;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.ReloadEvents;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,12 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
+
+import io.configlag.reload.ConfigReloader;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.ReloadEvents;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -1,5 +1,8 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.mount.ConfigSnapshot;
+import io.configlag.mount.MountedConfigReader;
+
 import java.nio.file.Path;
 import java.util.List;
 

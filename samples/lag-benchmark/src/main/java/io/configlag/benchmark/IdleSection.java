@@ -17,8 +17,8 @@ import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 
-import io.configlag.autoconfigure.KubeletVolume;
-import io.configlag.autoconfigure.ReloadOutcome;
+import io.configlag.test.KubeletVolume;
+import io.configlag.ReloadOutcome;
 
 import org.springframework.context.ConfigurableApplicationContext;
 

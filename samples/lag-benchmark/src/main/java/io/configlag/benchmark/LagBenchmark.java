@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.configlag.autoconfigure.KubeletVolume;
+import io.configlag.test.KubeletVolume;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootVersion;

@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import io.configlag.autoconfigure.ConfigReloadResult;
-import io.configlag.autoconfigure.KubeletVolume;
-import io.configlag.autoconfigure.ReloadOutcome;
+import io.configlag.ConfigReloadResult;
+import io.configlag.test.KubeletVolume;
+import io.configlag.ReloadOutcome;
 
 import org.springframework.context.ConfigurableApplicationContext;
 

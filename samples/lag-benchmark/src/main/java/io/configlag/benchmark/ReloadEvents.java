@@ -6,8 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
-import io.configlag.autoconfigure.ConfigReloadResult;
-import io.configlag.autoconfigure.ConfigReloadedEvent;
+import io.configlag.ConfigReloadResult;
+import io.configlag.ConfigReloadedEvent;
 
 import org.springframework.context.ApplicationListener;
 

@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import io.configlag.autoconfigure.ConfigReloadResult;
-import io.configlag.autoconfigure.KubeletVolume;
+import io.configlag.ConfigReloadResult;
+import io.configlag.test.KubeletVolume;
 import io.configlag.autoconfigure.MountedConfigProbe;
-import io.configlag.autoconfigure.ReloadOutcome;
+import io.configlag.ReloadOutcome;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.Assert;

@@ -2,9 +2,9 @@ package io.configlag.samples.featureflags;
 
 import java.time.Duration;
 
-import io.configlag.autoconfigure.ConfigReloadResult;
-import io.configlag.autoconfigure.ConfigReloadedEvent;
-import io.configlag.autoconfigure.ReloadOutcome;
+import io.configlag.ConfigReloadResult;
+import io.configlag.ConfigReloadedEvent;
+import io.configlag.ReloadOutcome;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

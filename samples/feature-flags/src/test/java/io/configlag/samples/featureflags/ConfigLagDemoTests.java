@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
-import io.configlag.autoconfigure.KubeletVolume;
+import io.configlag.test.KubeletVolume;
 import io.configlag.samples.featureflags.demo.ConfigLagDemo;
 import io.configlag.samples.featureflags.demo.ConfigLagDemo.ConfigMapVolume;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,63 @@
+package io.configlag;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What config-lag does for the running application, as one service: reload the watched
+ * paths now, and tell which version is in effect, how the last reloads went and how the
+ * paths are watched. The {@code configreload} actuator endpoint, the health indicator and
+ * the meters use it; so can an application.
+ *
+ * @author config-lag
+ */
+public interface ConfigReloadService {
+
+	/**
+	 * Read the watched paths now and apply what changed, as a change seen by the watcher
+	 * would be applied. Never throws: a failure is reported in the result.
+	 * @return the result
+	 */
+	ConfigReloadResult reload();
+
+	/**
+	 * Return the version of the mounted configuration in effect: a digest of its content.
+	 * @return the current version
+	 */
+	String getCurrentVersion();
+
+	/**
+	 * Return the result of the last reload, whatever its outcome.
+	 * @return the last result, or {@code null} before the first reload
+	 */
+	@Nullable ConfigReloadResult getLastReload();
+
+	/**
+	 * Return the result of the last reload that applied a new version.
+	 * @return the last applied result, or {@code null} if none applied yet
+	 */
+	@Nullable ConfigReloadResult getLastSuccess();
+
+	/**
+	 * Return how many reloads ended with the given outcome since the application started.
+	 * @param outcome the outcome
+	 * @return the count
+	 */
+	long getReloadCount(ReloadOutcome outcome);
+
+	/**
+	 * Return how the watched paths are watched right now.
+	 * @return the watch status
+	 */
+	WatchStatus getWatchStatus();
+
+	/**
+	 * Return the warnings found about the watched paths and the application (a path that
+	 * is not a Kubernetes atomic volume, a {@code subPath} mount, a bean that cannot take
+	 * new values live), for the operator.
+	 * @return the warnings, empty if none
+	 */
+	List<String> getWarnings();
+
+}

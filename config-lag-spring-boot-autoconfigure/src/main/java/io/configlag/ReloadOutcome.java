@@ -1,0 +1,26 @@
+package io.configlag;
+
+/**
+ * The outcome of a reload.
+ *
+ * @author config-lag
+ */
+public enum ReloadOutcome {
+
+	/**
+	 * A new version was read and applied.
+	 */
+	APPLIED,
+
+	/**
+	 * The content read has no property changes.
+	 */
+	UNCHANGED,
+
+	/**
+	 * The new content could not be read, parsed, bound or validated; the last good
+	 * version stays in place.
+	 */
+	REJECTED
+
+}

@@ -1,0 +1,25 @@
+package io.configlag;
+
+/**
+ * What started a reload.
+ *
+ * @author config-lag
+ */
+public enum ReloadTrigger {
+
+	/**
+	 * A file system event.
+	 */
+	WATCH,
+
+	/**
+	 * A periodic poll that found changed file metadata.
+	 */
+	POLL,
+
+	/**
+	 * An explicit request, for example through the {@code configreload} endpoint.
+	 */
+	MANUAL
+
+}

@@ -1,0 +1,278 @@
+package io.configlag.actuate.endpoint;
+
+import io.configlag.WatchStatus;
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
+import io.configlag.ReloadTrigger;
+import io.configlag.mount.ConfigSnapshot;
+import io.configlag.mount.MountedConfigPropertySource;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.reload.StartupChecks;
+import io.configlag.watch.ConfigWatcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.jspecify.annotations.Nullable;
+
+import io.configlag.mount.ConfigSnapshot.PathKind;
+import io.configlag.mount.ConfigSnapshot.PathState;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.util.ClassUtils;
+
+/**
+ * {@link Endpoint @Endpoint} that shows which version of the mounted configuration is
+ * applied, what the last reload did and, as a write operation, reloads it now. Property
+ * keys are always shown; property values are sanitized unless {@code show-values} allows
+ * them, exactly as for the {@code env} endpoint. Its write operation is not available
+ * unless {@code management.endpoint.configreload.access=unrestricted}.
+ *
+ * @author config-lag
+ */
+@Endpoint(id = "configreload", defaultAccess = Access.READ_ONLY)
+public class ConfigReloadEndpoint {
+
+	private final ConfigReloader reloader;
+
+	private final ObjectProvider<ConfigWatcher> watcher;
+
+	private final @Nullable ObjectProvider<StartupChecks> startupChecks;
+
+	private final ConfigurableEnvironment environment;
+
+	private final Sanitizer sanitizer;
+
+	private final Show showValues;
+
+	public ConfigReloadEndpoint(ConfigReloader reloader, ObjectProvider<ConfigWatcher> watcher,
+			@Nullable ObjectProvider<StartupChecks> startupChecks, ConfigurableEnvironment environment,
+			Iterable<SanitizingFunction> sanitizingFunctions, Show showValues) {
+		this.reloader = reloader;
+		this.watcher = watcher;
+		this.startupChecks = startupChecks;
+		this.environment = environment;
+		this.sanitizer = new Sanitizer(sanitizingFunctions);
+		this.showValues = showValues;
+	}
+
+	/**
+	 * Describe the applied version and the last reloads.
+	 * @return the description
+	 */
+	@ReadOperation
+	public ConfigReloadDescriptor configReload() {
+		return describe(this.showValues.isShown(true));
+	}
+
+	/**
+	 * Read the watched paths and apply what changed now. No security context is known to
+	 * this operation, so its response shows unsanitized values only with
+	 * {@code show-values=always}; with {@code when-authorized}, the read operation shows
+	 * them to an authorized user.
+	 * @return what the reload did
+	 */
+	@WriteOperation
+	public ReloadDescriptor reload() {
+		return reload(this.showValues == Show.ALWAYS);
+	}
+
+	ConfigReloadDescriptor describe(boolean showUnsanitized) {
+		ConfigSnapshot current = this.reloader.current();
+		List<PathDescriptor> paths = new ArrayList<>();
+		for (PathState path : current.paths()) {
+			paths.add(PathDescriptor.of(path));
+		}
+		Map<String, Long> counts = new LinkedHashMap<>();
+		for (ReloadOutcome outcome : ReloadOutcome.values()) {
+			counts.put(lowerCase(outcome), this.reloader.getCount(outcome));
+		}
+		return new ConfigReloadDescriptor(current.version(), watchMode(), watch(), paths,
+				describe(this.reloader.getLastReload(), current, showUnsanitized),
+				describe(this.reloader.getLastSuccess(), current, showUnsanitized), counts, warnings());
+	}
+
+	private @Nullable WatchDescriptor watch() {
+		ConfigWatcher watcher = (this.watcher != null) ? this.watcher.getIfAvailable() : null;
+		if (watcher == null) {
+			return null;
+		}
+		WatchStatus status = watcher.getStatus();
+		return new WatchDescriptor(status.watching(), status.problem(), status.lastCheck());
+	}
+
+	private List<String> warnings() {
+		StartupChecks checks = (this.startupChecks != null) ? this.startupChecks.getIfAvailable() : null;
+		return (checks != null) ? checks.getWarnings() : List.of();
+	}
+
+	ReloadDescriptor reload(boolean showUnsanitized) {
+		ConfigReloadResult result = this.reloader.reload(ReloadTrigger.MANUAL);
+		return describeReload(result, this.reloader.current(), showUnsanitized);
+	}
+
+	private @Nullable String watchMode() {
+		ConfigWatcher watcher = (this.watcher != null) ? this.watcher.getIfAvailable() : null;
+		return (watcher != null) ? lowerCase(watcher.getMode()) : null;
+	}
+
+	private @Nullable ReloadDescriptor describe(@Nullable ConfigReloadResult result, ConfigSnapshot current,
+			boolean showUnsanitized) {
+		return (result != null) ? describeReload(result, current, showUnsanitized) : null;
+	}
+
+	private ReloadDescriptor describeReload(ConfigReloadResult result, ConfigSnapshot current,
+			boolean showUnsanitized) {
+		PropertySource<?> source = this.environment.getPropertySources().get(MountedConfigPropertySource.NAME);
+		Map<String, @Nullable Object> values = new LinkedHashMap<>();
+		Set<String> keys = new TreeSet<>(result.added());
+		keys.addAll(result.changed());
+		addValues(values, keys, source, current, showUnsanitized);
+		return ReloadDescriptor.of(result, values);
+	}
+
+	private void addValues(Map<String, @Nullable Object> values, Set<String> keys,
+			@Nullable PropertySource<?> source, ConfigSnapshot current, boolean showUnsanitized) {
+		for (String key : keys) {
+			Object value = current.properties().get(key);
+			if (value != null) {
+				Object raw = ConfigSnapshot.asString(value);
+				values.put(key, stringify(this.sanitizer.sanitize(new SanitizableData(source, key, raw),
+						showUnsanitized)));
+			}
+		}
+	}
+
+	private static @Nullable Object stringify(@Nullable Object value) {
+		if (value == null || ClassUtils.isPrimitiveOrWrapper(value.getClass()) || value instanceof Number) {
+			return value;
+		}
+		return value.toString();
+	}
+
+	private static String lowerCase(Enum<?> value) {
+		return value.name().toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * The applied version of the mounted configuration and its last reloads.
+	 *
+	 * @param version a short hash of the applied content, {@code none} when nothing was
+	 * loaded
+	 * @param watchMode how changes are detected: {@code native} or {@code polling}
+	 * @param watch whether changes are being watched right now and, if watching is
+	 * degraded (native watching replaced by polling), why
+	 * @param paths what was found at each watched path
+	 * @param lastReload the last reload, whatever its outcome
+	 * @param lastSuccess the last reload that applied a new version
+	 * @param counts the number of reloads per outcome ({@code applied},
+	 * {@code unchanged}, {@code rejected}) since the application started
+	 * @param warnings what was found at startup that keeps changes from reaching the
+	 * application ({@code subPath} mounts, non-atomic paths, beans that cannot be rebound
+	 * live)
+	 */
+	public record ConfigReloadDescriptor(String version, @Nullable String watchMode, @Nullable WatchDescriptor watch,
+			List<PathDescriptor> paths, @Nullable ReloadDescriptor lastReload, @Nullable ReloadDescriptor lastSuccess,
+			Map<String, Long> counts, List<String> warnings) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The state of watching, checked by the watchdog.
+	 *
+	 * @param watching whether changes are being watched right now
+	 * @param problem why watching is degraded, or {@code null}
+	 * @param lastCheck when the watchdog last checked
+	 */
+	public record WatchDescriptor(boolean watching, @Nullable String problem, @Nullable Instant lastCheck) {
+
+	}
+
+	/**
+	 * What was found at one watched path.
+	 *
+	 * @param location the location as configured in {@code config.lag.paths}
+	 * @param path the absolute path
+	 * @param kind {@code kubelet-volume}, {@code directory}, {@code file} or
+	 * {@code missing}
+	 * @param kubeletVolume whether the path is, or is a file in, a volume written by the
+	 * kubelet's atomic writer (a ConfigMap, Secret or projected volume)
+	 * @param writtenAt when its current content was written to disk: the time of the
+	 * {@code ..data} link for a kubelet volume, the newest modification time otherwise
+	 * @param keys the number of property keys read from it
+	 * @param files the files read, relative to the path
+	 */
+	public record PathDescriptor(String location, String path, String kind, boolean kubeletVolume,
+			@Nullable Instant writtenAt, int keys, List<String> files) {
+
+		static PathDescriptor of(PathState state) {
+			Path path = state.path().path();
+			return new PathDescriptor(state.path().location(), path.toString(), kind(state), state.kubeletVolume(),
+					state.writtenAt(), state.keys(), state.files());
+		}
+
+		private static String kind(PathState state) {
+			if (state.kind() == PathKind.DIRECTORY && state.kubeletVolume()) {
+				return "kubelet-volume";
+			}
+			return lowerCase(state.kind());
+		}
+
+	}
+
+	/**
+	 * What one reload did.
+	 *
+	 * @param time when the reload started
+	 * @param trigger what started it: {@code watch}, {@code poll} or {@code manual}
+	 * @param outcome {@code applied}, {@code unchanged} or {@code rejected}
+	 * @param version the version in effect after the reload
+	 * @param previousVersion the version in effect before the reload
+	 * @param duration how long the reload took
+	 * @param writtenAt when the applied content was written to disk, if known
+	 * @param lag from {@code writtenAt} to applied, for an applied reload
+	 * @param added the keys that appeared
+	 * @param changed the keys whose value changed
+	 * @param removed the keys that disappeared
+	 * @param values the value now in effect in the mounted configuration of each added or
+	 * changed key, sanitized unless {@code show-values} allows it
+	 * @param notRebound the {@code @ConfigurationProperties} beans that keep their values
+	 * until a restart
+	 * @param restartKeys the changed keys that those beans depend on (they take effect
+	 * after a restart, see {@code config.lag.strategy})
+	 * @param error why the reload was rejected
+	 */
+	public record ReloadDescriptor(Instant time, String trigger, String outcome, String version,
+			String previousVersion, Duration duration, @Nullable Instant writtenAt, @Nullable Duration lag,
+			Set<String> added, Set<String> changed, Set<String> removed, Map<String, @Nullable Object> values,
+			Set<String> notRebound, Set<String> restartKeys, @Nullable String error) implements OperationResponseBody {
+
+		static ReloadDescriptor of(ConfigReloadResult result, Map<String, @Nullable Object> values) {
+			return new ReloadDescriptor(result.startedAt(), lowerCase(result.trigger()), lowerCase(result.outcome()),
+					result.version(), result.previousVersion(), result.duration(), result.writtenAt(), result.lag(),
+					new TreeSet<>(result.added()), new TreeSet<>(result.changed()), new TreeSet<>(result.removed()),
+					values, new TreeSet<>(result.notRebound()), new TreeSet<>(result.restartKeys()), result.error());
+		}
+
+	}
+
+}

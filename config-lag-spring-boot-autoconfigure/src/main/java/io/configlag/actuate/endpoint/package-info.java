@@ -1,0 +1,7 @@
+/**
+ * Actuator endpoint for config-lag.
+ */
+@NullMarked
+package io.configlag.actuate.endpoint;
+
+import org.jspecify.annotations.NullMarked;

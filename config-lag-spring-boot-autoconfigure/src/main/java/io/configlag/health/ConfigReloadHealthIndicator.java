@@ -1,0 +1,100 @@
+package io.configlag.health;
+
+import io.configlag.WatchStatus;
+import io.configlag.ConfigReloadResult;
+import io.configlag.ConfigReloadedEvent;
+import io.configlag.ReloadOutcome;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.watch.ConfigWatcher;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ApplicationListener;
+
+/**
+ * {@link HealthIndicator} for the mounted configuration: {@code UP} with the applied
+ * version, the last outcome and the staleness in its details. While the last reload is
+ * rejected the configuration is <em>stale</em> (the files hold a version that is not
+ * applied) and the indicator reports the configured rejected status, {@code UP} by
+ * default.
+ *
+ * @author config-lag
+ */
+public final class ConfigReloadHealthIndicator extends AbstractHealthIndicator
+		implements ApplicationListener<ConfigReloadedEvent> {
+
+	private final ConfigReloader reloader;
+
+	private final @Nullable ConfigWatcher watcher;
+
+	private final Status rejectedStatus;
+
+	private final Clock clock;
+
+	private volatile @Nullable Instant staleSince;
+
+	public ConfigReloadHealthIndicator(ConfigReloader reloader, @Nullable ConfigWatcher watcher, Status rejectedStatus,
+			Clock clock) {
+		super("Config reload health check failed");
+		this.reloader = reloader;
+		this.watcher = watcher;
+		this.rejectedStatus = rejectedStatus;
+		this.clock = clock;
+	}
+
+	@Override
+	public void onApplicationEvent(ConfigReloadedEvent event) {
+		ConfigReloadResult result = event.getResult();
+		if (result.outcome() != ReloadOutcome.REJECTED) {
+			this.staleSince = null;
+		}
+		else if (this.staleSince == null) {
+			this.staleSince = result.startedAt();
+		}
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		ConfigReloadResult last = this.reloader.getLastReload();
+		boolean stale = last != null && last.outcome() == ReloadOutcome.REJECTED;
+		builder.status(stale ? this.rejectedStatus : Status.UP);
+		builder.withDetail("version", this.reloader.current().version());
+		builder.withDetail("lastOutcome", (last != null) ? lowerCase(last.outcome()) : "none");
+		if (last != null) {
+			builder.withDetail("lastReload", last.startedAt());
+		}
+		builder.withDetail("stale", stale);
+		if (this.watcher != null) {
+			WatchStatus watch = this.watcher.getStatus();
+			builder.withDetail("watching", watch.watching());
+			if (watch.problem() != null) {
+				builder.withDetail("watchProblem", watch.problem());
+			}
+		}
+		if (stale) {
+			Instant since = this.staleSince;
+			if (since == null) {
+				since = last.startedAt();
+			}
+			builder.withDetail("staleSince", since);
+			builder.withDetail("staleFor", Duration.between(since, this.clock.instant()).toString());
+			if (last.error() != null) {
+				builder.withDetail("error", last.error());
+			}
+		}
+	}
+
+	private static String lowerCase(Enum<?> value) {
+		return value.name().toLowerCase(Locale.ROOT);
+	}
+
+}

@@ -1,0 +1,165 @@
+package io.configlag.metrics;
+
+import io.configlag.ConfigReloadResult;
+import io.configlag.ConfigReloadedEvent;
+import io.configlag.ReloadOutcome;
+import io.configlag.ReloadTrigger;
+import io.configlag.reload.ConfigReloader;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationListener;
+
+/**
+ * {@link MeterBinder} for the reload meters: the lag timers, the time of the last
+ * successful reload, the applied version and the number of watched files. No meter is
+ * ever tagged with a property key or value.
+ *
+ * @author config-lag
+ */
+public final class ConfigReloadMeterBinder implements MeterBinder, ApplicationListener<ConfigReloadedEvent> {
+
+	/**
+	 * The key that a deployment pipeline can write into the configuration: the ISO-8601
+	 * instant at which it published the version.
+	 */
+	static final String PUBLISHED_AT = "config.lag.published-at";
+
+	static final String LAG = "config.reload.lag";
+
+	static final String PUBLISH_LAG = "config.reload.publish.lag";
+
+	static final String LAST_SUCCESS = "config.reload.last.success.timestamp";
+
+	static final String INFO = "config.reload.info";
+
+	static final String WATCHED_FILES = "config.reload.watched.files";
+
+	private static final Log logger = LogFactory.getLog(ConfigReloadMeterBinder.class);
+
+	private static final Duration MINIMUM_EXPECTED_LAG = Duration.ofMillis(1);
+
+	private static final Duration MAXIMUM_EXPECTED_LAG = Duration.ofMinutes(10);
+
+	private final ConfigReloader reloader;
+
+	private final Instant boundAt;
+
+	private @Nullable MeterRegistry registry;
+
+	private @Nullable Gauge info;
+
+	private @Nullable String infoVersion;
+
+	public ConfigReloadMeterBinder(ConfigReloader reloader, Clock clock) {
+		this.reloader = reloader;
+		this.boundAt = clock.instant();
+	}
+
+	@Override
+	public synchronized void bindTo(MeterRegistry registry) {
+		this.registry = registry;
+		TimeGauge.builder(LAST_SUCCESS, this, TimeUnit.MILLISECONDS, ConfigReloadMeterBinder::lastSuccessMillis)
+			.description("When the last reload that applied a new version ended (the start-up before the first)")
+			.register(registry);
+		Gauge.builder(WATCHED_FILES, this.reloader, ConfigReloadMeterBinder::watchedFiles)
+			.description("Number of files read from the watched paths")
+			.register(registry);
+		updateInfo(registry, this.reloader.current().version());
+	}
+
+	@Override
+	public synchronized void onApplicationEvent(ConfigReloadedEvent event) {
+		MeterRegistry registry = this.registry;
+		ConfigReloadResult result = event.getResult();
+		if (registry == null || result.outcome() != ReloadOutcome.APPLIED) {
+			return;
+		}
+		Instant appliedAt = result.startedAt().plus(result.duration());
+		if (result.lag() != null) {
+			lagTimer(registry, LAG, "From when the applied content was written to disk to when it was applied",
+					result.trigger())
+				.record(result.lag());
+		}
+		Instant publishedAt = publishedAt(result);
+		if (publishedAt != null) {
+			lagTimer(registry, PUBLISH_LAG, "From the instant in '" + PUBLISHED_AT + "' to when it was applied",
+					result.trigger())
+				.record(max(Duration.between(publishedAt, appliedAt), Duration.ZERO));
+		}
+		updateInfo(registry, result.version());
+	}
+
+	private @Nullable Instant publishedAt(ConfigReloadResult result) {
+		if (!result.added().contains(PUBLISHED_AT) && !result.changed().contains(PUBLISHED_AT)) {
+			return null;
+		}
+		String value = this.reloader.current().getString(PUBLISHED_AT);
+		if (value == null) {
+			return null;
+		}
+		try {
+			return Instant.parse(value.trim());
+		}
+		catch (DateTimeParseException ex) {
+			logger.warn("Ignoring '" + PUBLISHED_AT + "' of version " + result.version()
+					+ ": it is not an ISO-8601 instant such as 2026-11-24T13:19:54Z");
+			return null;
+		}
+	}
+
+	private void updateInfo(MeterRegistry registry, String version) {
+		if (version.equals(this.infoVersion)) {
+			return;
+		}
+		Gauge previous = this.info;
+		if (previous != null) {
+			registry.remove(previous);
+		}
+		this.info = Gauge.builder(INFO, () -> 1)
+			.description("Always 1, tagged with the applied version of the mounted configuration")
+			.tag("version", version)
+			.strongReference(true)
+			.register(registry);
+		this.infoVersion = version;
+	}
+
+	private double lastSuccessMillis() {
+		ConfigReloadResult success = this.reloader.getLastSuccess();
+		Instant time = (success != null) ? success.startedAt().plus(success.duration()) : this.boundAt;
+		return time.toEpochMilli();
+	}
+
+	private static double watchedFiles(ConfigReloader reloader) {
+		return reloader.current().paths().stream().mapToInt((path) -> path.files().size()).sum();
+	}
+
+	private static Timer lagTimer(MeterRegistry registry, String name, String description, ReloadTrigger trigger) {
+		return Timer.builder(name)
+			.description(description)
+			.tag("trigger", trigger.name().toLowerCase(Locale.ROOT))
+			.publishPercentileHistogram()
+			.minimumExpectedValue(MINIMUM_EXPECTED_LAG)
+			.maximumExpectedValue(MAXIMUM_EXPECTED_LAG)
+			.register(registry);
+	}
+
+	private static Duration max(Duration a, Duration b) {
+		return (a.compareTo(b) >= 0) ? a : b;
+	}
+
+}

@@ -1,0 +1,95 @@
+package io.configlag.reload;
+
+import io.configlag.mount.ConfigLoadException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import io.configlag.reload.PropertiesBeanRebinder.BeanRebindException;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.core.convert.ConversionException;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.ObjectError;
+
+/**
+ * Describes why a reload was rejected, naming properties, files and lines but never a
+ * property value (conversion failures, for one, put the value in their own message).
+ *
+ * @author config-lag
+ */
+final class RejectionMessages {
+
+	private RejectionMessages() {
+	}
+
+	static String describe(Throwable ex) {
+		if (ex instanceof ConfigLoadException) {
+			return ex.getMessage();
+		}
+		if (ex instanceof BeanRebindException rebind) {
+			return rebind.getMessage() + ": " + describeCause(rebind.getCause());
+		}
+		return "Failed to apply the new version: " + describeCause(ex);
+	}
+
+	private static String describeCause(@Nullable Throwable ex) {
+		if (ex == null) {
+			return "unknown error";
+		}
+		BindException bind = find(ex, BindException.class);
+		if (bind != null) {
+			return describe(bind);
+		}
+		String message = ex.getMessage();
+		return ex.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+	}
+
+	private static String describe(BindException ex) {
+		String where = where(ex.getProperty());
+		Throwable cause = ex.getCause();
+		if (cause instanceof BindValidationException validation) {
+			List<String> errors = new ArrayList<>();
+			for (ObjectError error : validation.getValidationErrors().getAllErrors()) {
+				String name = (error instanceof FieldError field)
+						? validation.getValidationErrors().getName() + "." + field.getField()
+						: validation.getValidationErrors().getName().toString();
+				errors.add("'" + name + "' " + error.getDefaultMessage());
+			}
+			return "validation failed: " + String.join("; ", errors);
+		}
+		if (cause instanceof UnboundConfigurationPropertiesException unbound) {
+			List<String> names = new ArrayList<>();
+			unbound.getUnboundProperties().forEach((property) -> names.add(property.getName().toString()));
+			return "unknown properties " + names + " (ignoreUnknownFields = false)";
+		}
+		String type = ex.getTarget().getType().toString();
+		if (find(cause, ConversionException.class) != null) {
+			return "property '" + ex.getName() + "'" + where + " cannot be converted to " + type;
+		}
+		return "property '" + ex.getName() + "'" + where + " cannot be bound to " + type + " ("
+				+ ((cause != null) ? cause.getClass().getSimpleName() : "unknown") + ")";
+	}
+
+	private static String where(@Nullable ConfigurationProperty property) {
+		return (property != null && property.getOrigin() != null) ? " from " + property.getOrigin() : "";
+	}
+
+	private static <T extends Throwable> @Nullable T find(@Nullable Throwable ex, Class<T> type) {
+		for (Throwable current = ex; current != null; current = current.getCause()) {
+			if (type.isInstance(current)) {
+				return type.cast(current);
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return null;
+	}
+
+}

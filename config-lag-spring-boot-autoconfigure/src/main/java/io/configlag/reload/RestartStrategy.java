@@ -1,0 +1,118 @@
+package io.configlag.reload;
+
+import io.configlag.ConfigReloadResult;
+import io.configlag.ConfigReloadedEvent;
+import io.configlag.ReloadOutcome;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.configlag.autoconfigure.ConfigLagProperties.Strategy;
+
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Carries out {@code config.lag.strategy} when an applied change reached beans that cannot
+ * be rebound live: after a random delay up to {@code config.lag.restart-delay}, either
+ * marks the liveness state {@link LivenessState#BROKEN broken} (so that the Kubernetes
+ * liveness probe on {@code /actuator/health/liveness} restarts the pod) or restarts the
+ * context in-process through Spring Cloud's restart endpoint.
+ *
+ * @author config-lag
+ */
+public final class RestartStrategy implements ApplicationListener<ConfigReloadedEvent> {
+
+	private static final Log logger = LogFactory.getLog(RestartStrategy.class);
+
+	private static final String RESTART_ENDPOINT = "org.springframework.cloud.context.restart.RestartEndpoint";
+
+	private final ConfigurableApplicationContext context;
+
+	private final Strategy strategy;
+
+	private final Duration maxDelay;
+
+	private final AtomicBoolean scheduled = new AtomicBoolean();
+
+	public RestartStrategy(ConfigurableApplicationContext context, Strategy strategy, Duration maxDelay) {
+		this.context = context;
+		this.strategy = strategy;
+		this.maxDelay = maxDelay;
+	}
+
+	@Override
+	public void onApplicationEvent(ConfigReloadedEvent event) {
+		ConfigReloadResult result = event.getResult();
+		if (this.strategy == Strategy.REFRESH || result.outcome() != ReloadOutcome.APPLIED
+				|| result.notRebound().isEmpty() || !this.scheduled.compareAndSet(false, true)) {
+			return;
+		}
+		long delay = ThreadLocalRandom.current().nextLong(Math.max(0, this.maxDelay.toMillis()) + 1);
+		logger.warn("Keys " + result.restartKeys() + " of beans " + result.notRebound()
+				+ " cannot be applied live; config.lag.strategy=" + this.strategy.name().toLowerCase() + " acts in "
+				+ delay + " ms");
+		Thread thread = new Thread(() -> act(delay), "config-lag-restart");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	private void act(long delay) {
+		try {
+			Thread.sleep(delay);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return;
+		}
+		if (!this.context.isActive()) {
+			return;
+		}
+		if (this.strategy == Strategy.RESTART && restartInProcess()) {
+			return;
+		}
+		logger.warn("Marking the application's liveness BROKEN so that it is restarted with the new configuration");
+		AvailabilityChangeEvent.publish(this.context, this, LivenessState.BROKEN);
+	}
+
+	private boolean restartInProcess() {
+		if (ClassUtils.isPresent(RESTART_ENDPOINT, getClass().getClassLoader())) {
+			try {
+				Runnable restart = RestartEndpointRestart.find(this.context);
+				if (restart != null) {
+					logger.warn("Restarting the application context with the new configuration");
+					restart.run();
+					return true;
+				}
+			}
+			catch (LinkageError ex) {
+				// Actuator is not on the classpath
+			}
+		}
+		logger.warn("config.lag.strategy=restart needs Spring Cloud's restart endpoint bean"
+				+ " (management.endpoint.restart.enabled=true); exiting through the liveness state instead");
+		return false;
+	}
+
+	/**
+	 * Isolates the optional restart endpoint.
+	 */
+	private static final class RestartEndpointRestart {
+
+		static Runnable find(ConfigurableApplicationContext context) {
+			org.springframework.cloud.context.restart.RestartEndpoint endpoint = context
+				.getBeanProvider(org.springframework.cloud.context.restart.RestartEndpoint.class)
+				.getIfAvailable();
+			return (endpoint != null) ? endpoint::restart : null;
+		}
+
+	}
+
+}
