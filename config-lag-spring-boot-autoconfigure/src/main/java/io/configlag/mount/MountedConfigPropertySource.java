@@ -10,6 +10,8 @@ import io.configlag.autoconfigure.ConfigLagProperties.Precedence;
 import org.springframework.boot.env.PropertySourceInfo;
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.OriginLookup;
+import org.springframework.boot.origin.OriginProvider;
+import org.springframework.boot.origin.OriginTrackedValue;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.MutablePropertySources;
@@ -54,14 +56,20 @@ public final class MountedConfigPropertySource extends EnumerablePropertySource<
 		this.published = new Published(snapshot, snapshot.names());
 	}
 
+	/**
+	 * Return a property's value, unwrapped from its {@link OriginTrackedValue} exactly as
+	 * {@link org.springframework.boot.env.OriginTrackedMapPropertySource#getProperty}
+	 * does: the stored value is returned and nothing is allocated.
+	 */
 	@Override
 	public @Nullable Object getProperty(String name) {
-		return this.published.snapshot().value(name);
+		Object value = this.published.snapshot().properties().get(name);
+		return (value instanceof OriginTrackedValue tracked) ? tracked.getValue() : value;
 	}
 
 	@Override
 	public boolean containsProperty(String name) {
-		return this.published.snapshot().value(name) != null;
+		return this.published.snapshot().properties().containsKey(name);
 	}
 
 	@Override
@@ -71,7 +79,8 @@ public final class MountedConfigPropertySource extends EnumerablePropertySource<
 
 	@Override
 	public @Nullable Origin getOrigin(String name) {
-		return this.published.snapshot().origin(name);
+		return (this.published.snapshot().properties().get(name) instanceof OriginProvider provider)
+				? provider.getOrigin() : null;
 	}
 
 	@Override

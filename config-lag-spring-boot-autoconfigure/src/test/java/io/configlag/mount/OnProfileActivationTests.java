@@ -67,7 +67,7 @@ class OnProfileActivationTests {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.setActiveProfiles("prod");
 		return new MountedConfigReader(WatchedPath.of(List.of(file.toString())), 1024 * 1024,
-				environment::matchesProfiles)
+				environment)
 			.read();
 	}
 
