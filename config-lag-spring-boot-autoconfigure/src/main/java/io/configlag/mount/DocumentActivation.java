@@ -38,11 +38,6 @@ import org.springframework.util.ObjectUtils;
  */
 final class DocumentActivation {
 
-	/**
-	 * The prefix of the properties that decide whether a document is active.
-	 */
-	static final String PREFIX = "spring.config.activate.";
-
 	private static final ConfigurationPropertyName ON_PROFILE = ConfigurationPropertyName
 		.of("spring.config.activate.on-profile");
 
@@ -100,15 +95,6 @@ final class DocumentActivation {
 			throw new ConfigLoadException(visible, "Invalid " + format + " in '" + visible + "': " + name
 					+ " cannot be bound to " + type.getSimpleName());
 		}
-	}
-
-	/**
-	 * Tell whether a property decides whether its document is active.
-	 * @param name the property name as written in the file
-	 * @return whether it is an activation property
-	 */
-	static boolean isActivationProperty(String name) {
-		return name.startsWith(PREFIX);
 	}
 
 }

@@ -35,7 +35,9 @@ import org.springframework.util.StringUtils;
  * Parses the content of one mounted file into its properties, as Spring Boot's config
  * data reads the same file: {@code .properties}, {@code .yml} and {@code .yaml} files with
  * Boot's {@link PropertySourceLoader}s, keeping the documents
- * {@link DocumentActivation active} for the {@code Environment}, any other file as one
+ * {@link DocumentActivation active} for the {@code Environment} (their
+ * {@code spring.config.activate.*} properties included, as Boot adds them to the
+ * {@code Environment} too), any other file as one
  * config-tree entry, as {@link ConfigTreePropertySource} with
  * {@link ConfigTreePropertySource.Option#AUTO_TRIM_TRAILING_NEW_LINE} (what a
  * {@code configtree:} import uses) reads it. Values are kept as Boot keeps them, as
@@ -145,7 +147,6 @@ final class MountedFileParser {
 				properties.putAll(map.getSource());
 			}
 		}
-		properties.keySet().removeIf(DocumentActivation::isActivationProperty);
 		return properties;
 	}
 
