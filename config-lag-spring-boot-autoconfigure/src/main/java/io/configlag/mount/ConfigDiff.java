@@ -12,9 +12,16 @@ import java.util.Set;
  * @param added keys only in the new snapshot
  * @param changed keys in both with different values
  * @param removed keys only in the old snapshot
+ * @author config-lag
  */
 public record ConfigDiff(Set<String> added, Set<String> changed, Set<String> removed) {
 
+	/**
+	 * Compare two snapshots.
+	 * @param previous the old snapshot
+	 * @param next the new snapshot
+	 * @return the keys that differ, in the order of the snapshots
+	 */
 	public static ConfigDiff between(ConfigSnapshot previous, ConfigSnapshot next) {
 		Map<String, Object> before = previous.properties();
 		Map<String, Object> after = next.properties();
@@ -37,10 +44,18 @@ public record ConfigDiff(Set<String> added, Set<String> changed, Set<String> rem
 		return new ConfigDiff(added, changed, removed);
 	}
 
+	/**
+	 * Tell whether no key differs.
+	 * @return whether the snapshots hold the same values
+	 */
 	public boolean isEmpty() {
 		return this.added.isEmpty() && this.changed.isEmpty() && this.removed.isEmpty();
 	}
 
+	/**
+	 * Return every key that differs: added, changed, then removed.
+	 * @return the keys
+	 */
 	public Set<String> keys() {
 		Set<String> keys = new LinkedHashSet<>(this.added);
 		keys.addAll(this.changed);

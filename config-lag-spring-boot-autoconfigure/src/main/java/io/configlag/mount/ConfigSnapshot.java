@@ -23,12 +23,19 @@ import org.springframework.boot.origin.OriginTrackedValue;
  * @param paths what was found at each watched path
  * @param fingerprint cheap metadata of the paths taken just before reading, used to tell
  * whether anything may have changed since
+ * @author config-lag
  */
 public record ConfigSnapshot(Map<String, Object> properties, String version, List<PathState> paths,
 		List<String> fingerprint) {
 
+	/**
+	 * The snapshot of nothing read.
+	 */
 	public static final ConfigSnapshot EMPTY = new ConfigSnapshot(Map.of(), "none", List.of(), List.of());
 
+	/**
+	 * Create a snapshot; the properties are copied, in their order.
+	 */
 	public ConfigSnapshot {
 		properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
 		paths = List.copyOf(paths);

@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.core.env.PropertySource;
@@ -44,9 +45,9 @@ final class DocumentActivation {
 	private static final ConfigurationPropertyName ON_CLOUD_PLATFORM = ConfigurationPropertyName
 		.of("spring.config.activate.on-cloud-platform");
 
-	private final Environment environment;
+	private final ConfigurableEnvironment environment;
 
-	DocumentActivation(Environment environment) {
+	DocumentActivation(ConfigurableEnvironment environment) {
 		this.environment = environment;
 	}
 

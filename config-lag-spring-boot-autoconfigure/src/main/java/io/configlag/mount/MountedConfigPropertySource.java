@@ -51,6 +51,10 @@ public final class MountedConfigPropertySource extends EnumerablePropertySource<
 
 	private volatile Published published;
 
+	/**
+	 * Create a source holding the given snapshot.
+	 * @param snapshot the first snapshot
+	 */
 	public MountedConfigPropertySource(ConfigSnapshot snapshot) {
 		super(NAME, snapshot);
 		this.published = new Published(snapshot, snapshot.names());
@@ -97,6 +101,10 @@ public final class MountedConfigPropertySource extends EnumerablePropertySource<
 		return this.published.snapshot();
 	}
 
+	/**
+	 * Return the snapshot this source currently holds.
+	 * @return the current snapshot
+	 */
 	public ConfigSnapshot getSnapshot() {
 		return this.published.snapshot();
 	}
@@ -122,6 +130,11 @@ public final class MountedConfigPropertySource extends EnumerablePropertySource<
 		this.published = previous;
 	}
 
+	/**
+	 * Return the mounted source of an environment.
+	 * @param environment the environment
+	 * @return the source or {@code null} if it has none
+	 */
 	public static @Nullable MountedConfigPropertySource get(ConfigurableEnvironment environment) {
 		PropertySource<?> source = environment.getPropertySources().get(NAME);
 		return (source instanceof MountedConfigPropertySource mounted) ? mounted : null;

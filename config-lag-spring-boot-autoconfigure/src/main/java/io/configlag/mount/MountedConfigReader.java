@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
 import io.configlag.mount.ConfigSnapshot.PathKind;
 import io.configlag.mount.ConfigSnapshot.PathState;
 
-import org.springframework.core.env.Environment;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.util.StringUtils;
 
 /**
@@ -44,6 +44,9 @@ import org.springframework.util.StringUtils;
  */
 public final class MountedConfigReader {
 
+	/**
+	 * The link the kubelet's atomic writer points at the current version of a volume.
+	 */
 	public static final String DATA_LINK = "..data";
 
 	private static final int MAX_DEPTH = 100;
@@ -65,7 +68,7 @@ public final class MountedConfigReader {
 	 * @param environment the environment whose profiles and cloud platform decide which
 	 * documents are active
 	 */
-	public MountedConfigReader(List<WatchedPath> paths, long maxFileSize, Environment environment) {
+	public MountedConfigReader(List<WatchedPath> paths, long maxFileSize, ConfigurableEnvironment environment) {
 		this.paths = List.copyOf(paths);
 		this.maxFileSize = maxFileSize;
 		this.parser = new MountedFileParser(environment);
@@ -81,6 +84,10 @@ public final class MountedConfigReader {
 		return this.lastReadFingerprint;
 	}
 
+	/**
+	 * Return the watched paths.
+	 * @return the paths, in precedence order (later ones win)
+	 */
 	public List<WatchedPath> getPaths() {
 		return this.paths;
 	}
@@ -158,6 +165,11 @@ public final class MountedConfigReader {
 		return attributes.size() + "/" + attributes.lastModifiedTime().toMillis() + "/" + attributes.fileKey();
 	}
 
+	/**
+	 * Tell whether a directory is a volume written by the kubelet's atomic writer.
+	 * @param directory the directory
+	 * @return whether it has a {@code ..data} link
+	 */
 	public static boolean isKubeletVolume(Path directory) {
 		return Files.isSymbolicLink(directory.resolve(DATA_LINK));
 	}

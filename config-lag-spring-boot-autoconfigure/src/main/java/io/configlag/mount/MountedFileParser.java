@@ -26,7 +26,7 @@ import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.origin.OriginTrackedValue;
 import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.boot.origin.TextResourceOrigin.Location;
-import org.springframework.core.env.Environment;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.util.StringUtils;
@@ -66,7 +66,7 @@ final class MountedFileParser {
 
 	private final DocumentActivation activation;
 
-	MountedFileParser(Environment environment) {
+	MountedFileParser(ConfigurableEnvironment environment) {
 		this.activation = new DocumentActivation(environment);
 	}
 

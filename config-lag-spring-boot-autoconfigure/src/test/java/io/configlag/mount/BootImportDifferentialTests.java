@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,10 +47,13 @@ class BootImportDifferentialTests {
 
 	private static final int DEFAULT_ITERATIONS = 30;
 
-	private static final String[] PROFILES = { "a", "b", "c" };
+	/**
+	 * Profiles that may be active; {@code g} is a group that includes {@code c}.
+	 */
+	private static final String[] PROFILES = { "a", "b", "c", "g" };
 
 	private static final String[] PROFILE_EXPRESSIONS = { "a", "b", "!a", "a & !b", "a | c", "(a & b) | !c", "a,b",
-			"!b & !c", "c" };
+			"!b & !c", "c", "default", "!default", "g & c" };
 
 	private static final String[] PLATFORMS = { "kubernetes", "heroku", "none", "cloud-foundry", "KUBERNETES" };
 
@@ -57,7 +61,7 @@ class BootImportDifferentialTests {
 			"server.timeout", "feature.x", "feature.y", "db.url", "list" };
 
 	private static final String[] TREE_FILES = { "token", "password", "tree/user", "tree/pass", "tree/deep/er/key",
-			"api-key" };
+			"api-key", "my.secret", "API_TOKEN" };
 
 	@TempDir
 	Path temp;
@@ -84,6 +88,10 @@ class BootImportDifferentialTests {
 		List<String> properties = new ArrayList<>();
 		properties.add(location);
 		properties.add("spring.main.log-startup-info=false");
+		properties.add("spring.profiles.group.g=c");
+		if (volume.defaultProfile() != null) {
+			properties.add("spring.profiles.default=" + volume.defaultProfile());
+		}
 		if (!volume.profiles().isEmpty()) {
 			properties.add("spring.profiles.active=" + String.join(",", volume.profiles()));
 		}
@@ -148,9 +156,10 @@ class BootImportDifferentialTests {
 				profiles.add(profile);
 			}
 		}
+		String defaultProfile = random.nextInt(4) == 0 ? pick(random, PROFILES) : null;
 		String platform = random.nextInt(3) == 0 ? null : pick(random, PLATFORMS);
 		KubeletVolume volume = KubeletVolume.configMap(directory).write(payload);
-		return new Volume(volume.directory(), payload, profiles, platform);
+		return new Volume(volume.directory(), payload, profiles, defaultProfile, platform);
 	}
 
 	private static String yaml(Random random) {
@@ -160,7 +169,11 @@ class BootImportDifferentialTests {
 			if (document > 0) {
 				yaml.append("---\n");
 			}
-			if (document > 0 && random.nextInt(3) > 0) {
+			if (random.nextInt(8) == 0) {
+				yaml.append("# only a comment\n");
+				continue;
+			}
+			if (random.nextInt(3) > 0) {
 				yaml.append(yamlActivation(random));
 			}
 			boolean nested = false;
@@ -207,7 +220,12 @@ class BootImportDifferentialTests {
 		for (int document = 0; document < documents; document++) {
 			if (document > 0) {
 				properties.append(random.nextBoolean() ? "#---\n" : "!---\n");
-				if (random.nextInt(3) > 0) {
+				if (random.nextInt(4) == 0) {
+					properties.append("spring.config.activate.on-profile[0]=").append(pick(random, PROFILES))
+						.append("\nspring.config.activate.on-profile[1]=").append(pick(random, PROFILES))
+						.append('\n');
+				}
+				else if (random.nextInt(3) > 0) {
 					properties.append("spring.config.activate.on-profile=").append(pick(random, PROFILE_EXPRESSIONS))
 						.append('\n');
 				}
@@ -254,10 +272,12 @@ class BootImportDifferentialTests {
 	}
 
 	private static String treeValue(Random random) {
-		return switch (random.nextInt(4)) {
+		return switch (random.nextInt(6)) {
 			case 0 -> word(random) + "\n";
-			case 1 -> word(random) + "\r\n";
-			case 2 -> word(random) + "\n" + word(random) + "\n";
+			case 1 -> "";
+			case 2 -> "\n";
+			case 3 -> word(random) + "\r\n";
+			case 4 -> word(random) + "\n" + word(random) + "\n";
 			default -> word(random);
 		};
 	}
@@ -269,7 +289,8 @@ class BootImportDifferentialTests {
 	/**
 	 * A generated volume.
 	 */
-	private record Volume(Path directory, Map<String, String> payload, List<String> profiles, String platform) {
+	private record Volume(Path directory, Map<String, String> payload, List<String> profiles,
+			@Nullable String defaultProfile, @Nullable String platform) {
 
 		/**
 		 * The imports that read the volume as config-lag does: its YAML and properties
@@ -308,6 +329,7 @@ class BootImportDifferentialTests {
 		public String toString() {
 			Map<String, String> description = new LinkedHashMap<>();
 			description.put("profiles", this.profiles.toString());
+			description.put("default profile", this.defaultProfile);
 			description.put("platform", this.platform);
 			this.payload.forEach((file, content) -> description.put(file, "\n" + content));
 			return description.toString();
