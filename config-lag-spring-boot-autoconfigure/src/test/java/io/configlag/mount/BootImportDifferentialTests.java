@@ -2,6 +2,7 @@ package io.configlag.mount;
 
 import io.configlag.test.KubeletVolume;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -73,6 +75,8 @@ class BootImportDifferentialTests {
 		System.out.printf("config-lag differential test against spring.config.import: seed %d, %d volumes "
 				+ "(-Dconfiglag.diff.seed=%d -Dconfiglag.diff.iterations=%d)%n", seed, iterations, seed, iterations);
 		Random random = new Random(seed);
+		long start = System.nanoTime();
+		long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
 		for (int iteration = 0; iteration < iterations; iteration++) {
 			Volume volume = generate(random, this.temp.resolve("volume-" + iteration));
 			Map<String, String> configLag = run(volume, "config.lag.paths=" + volume.directory(),
@@ -81,6 +85,9 @@ class BootImportDifferentialTests {
 					(environment) -> bootValues(environment, volume));
 			assertThat(configLag).as("seed %d, volume %d: %s", seed, iteration, volume).isEqualTo(boot);
 		}
+		System.out.printf("config-lag differential test: %d volumes equal in %d ms, %d ms of CPU%n", iterations,
+				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+				TimeUnit.NANOSECONDS.toMillis(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart));
 	}
 
 	private static Map<String, String> run(Volume volume, String location,
@@ -88,6 +95,7 @@ class BootImportDifferentialTests {
 		List<String> properties = new ArrayList<>();
 		properties.add(location);
 		properties.add("spring.main.log-startup-info=false");
+		properties.add("logging.level.root=warn");
 		properties.add("spring.profiles.group.g=c");
 		if (volume.defaultProfile() != null) {
 			properties.add("spring.profiles.default=" + volume.defaultProfile());
