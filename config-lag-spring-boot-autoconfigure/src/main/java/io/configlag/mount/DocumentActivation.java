@@ -75,9 +75,10 @@ final class DocumentActivation {
 			return this.environment.acceptsProfiles(Profiles.of(onProfile));
 		}
 		catch (RuntimeException ex) {
+			// The cause quotes the expression, which may have come from a placeholder: it
+			// is not chained
 			throw new ConfigLoadException(visible,
-					"Invalid " + format + " in '" + visible + "': " + ON_PROFILE + " is not a valid profile expression",
-					ex);
+					"Invalid " + format + " in '" + visible + "': " + ON_PROFILE + " is not a valid profile expression");
 		}
 	}
 
