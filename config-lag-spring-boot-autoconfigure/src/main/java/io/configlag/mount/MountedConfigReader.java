@@ -225,7 +225,8 @@ public final class MountedConfigReader {
 		Path root = (version != null) ? version.target() : watched.path();
 		Map<String, Path> files = findFiles(watched.path(), root);
 		MessageDigest digest = sha256();
-		Map<String, Object> properties = new LinkedHashMap<>();
+		Map<String, Map<String, Object>> parsed = new LinkedHashMap<>();
+		Map<String, Object> configTree = new LinkedHashMap<>();
 		Instant newest = null;
 		for (Map.Entry<String, Path> entry : files.entrySet()) {
 			Path file = entry.getValue();
@@ -234,12 +235,23 @@ public final class MountedConfigReader {
 			digest.update(entry.getKey().getBytes(StandardCharsets.UTF_8));
 			digest.update((byte) 0);
 			digest.update(sha256().digest(content));
-			properties.putAll(this.parser.parse(entry.getKey(), visible, content));
+			Map<String, Object> fileProperties = this.parser.parse(entry.getKey(), visible, content);
+			parsed.put(entry.getKey(), fileProperties);
+			if (MountedFileParser.isConfigTreeEntry(entry.getKey())) {
+				configTree.putAll(fileProperties);
+			}
 			if (version == null) {
 				// A kubelet volume's version was written when its ..data link was
 				newest = latest(newest, modifiedTime(file));
 			}
 		}
+		boolean configTreeActive = this.parser.isActiveConfigTree(configTree, watched.path());
+		Map<String, Object> properties = new LinkedHashMap<>();
+		parsed.forEach((name, fileProperties) -> {
+			if (configTreeActive || !MountedFileParser.isConfigTreeEntry(name)) {
+				properties.putAll(fileProperties);
+			}
+		});
 		Instant writtenAt = (version != null) ? version.writtenAt() : newest;
 		PathState state = new PathState(watched, PathKind.DIRECTORY, version != null, writtenAt, properties.size(),
 				List.copyOf(files.keySet()));
@@ -258,6 +270,9 @@ public final class MountedConfigReader {
 		byte[] content = readFile(visible, file);
 		String name = visible.getFileName().toString();
 		Map<String, Object> properties = this.parser.parse(name, visible, content);
+		if (MountedFileParser.isConfigTreeEntry(name) && !this.parser.isActiveConfigTree(properties, visible)) {
+			properties = Map.of();
+		}
 		Instant writtenAt = (version != null) ? version.writtenAt() : modifiedTime(file);
 		PathState state = new PathState(watched, PathKind.FILE, version != null, writtenAt, properties.size(),
 				List.of(name));

@@ -29,6 +29,7 @@ import org.springframework.boot.origin.TextResourceOrigin.Location;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.FileSystemResource;
+import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
@@ -88,10 +89,36 @@ final class MountedFileParser {
 		if (lowerCaseName.endsWith(".properties")) {
 			return parseDocuments(this.propertiesLoader, "properties", visible, content, text);
 		}
+		Assert.state(isConfigTreeEntry(relativeName), "Not a config-tree entry");
 		TextResourceOrigin origin = new TextResourceOrigin(new FileSystemResource(visible), START_OF_FILE);
 		Map<String, Object> entry = new LinkedHashMap<>(2);
 		entry.put(relativeName.replace('/', '.'), OriginTrackedValue.of(configTreeValue(text), origin));
 		return entry;
+	}
+
+	/**
+	 * Tell whether a file is a config-tree entry rather than a file that is parsed.
+	 * @param relativeName the file's name
+	 * @return whether it is neither a YAML nor a properties file
+	 */
+	static boolean isConfigTreeEntry(String relativeName) {
+		String lowerCaseName = relativeName.toLowerCase(Locale.ROOT);
+		return !lowerCaseName.endsWith(".yaml") && !lowerCaseName.endsWith(".yml")
+				&& !lowerCaseName.endsWith(".properties");
+	}
+
+	/**
+	 * Tell whether the config-tree entries of a watched path are active. Spring Boot reads
+	 * a {@code configtree:} directory as one property source, and activates it as a whole
+	 * by the {@code spring.config.activate.*} entries it holds, like any other document.
+	 * @param entries the config-tree entries of one watched path
+	 * @param path the watched path, for messages
+	 * @return whether they are used
+	 */
+	boolean isActiveConfigTree(Map<String, Object> entries, Path path) {
+		return entries.isEmpty()
+				|| this.activation.isActive(new OriginTrackedMapPropertySource(path.toString(), entries), "config tree",
+						path);
 	}
 
 	private static String decode(Path visible, byte[] content) {

@@ -35,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code Environment} are those Spring Boot's own {@code spring.config.import} gives for
  * the same files, profiles and cloud platform. Each volume holds multi-document YAML and
  * properties files whose documents are activated by {@code on-profile} expressions and
- * {@code on-cloud-platform}, and config-tree files, some in nested directories. Both sides
+ * {@code on-cloud-platform}, and config-tree files, some in nested directories, the tree
+ * itself sometimes activated by an {@code on-profile} entry. Both sides
  * run through a real {@code SpringApplication}: config-lag with {@code config.lag.paths}
  * set to the volume, Boot with a {@code file:} import of each YAML and properties file (in
  * the order config-lag merges them, later ones winning) and a {@code configtree:} import of
@@ -65,6 +66,8 @@ class BootImportDifferentialTests {
 
 	private static final String[] TREE_FILES = { "token", "password", "tree/user", "tree/pass", "tree/deep/er/key",
 			"api-key", "my.secret", "API_TOKEN" };
+
+	private static final String TREE_ACTIVATION = "spring/config/activate/on-profile";
 
 	@TempDir
 	Path temp;
@@ -161,6 +164,10 @@ class BootImportDifferentialTests {
 			if (random.nextInt(3) == 0) {
 				payload.put(file, treeValue(random));
 			}
+		}
+		if (random.nextInt(5) == 0) {
+			// Boot activates a config tree as a whole, like any other document
+			payload.put(TREE_ACTIVATION, pick(random, PROFILE_EXPRESSIONS) + "\n");
 		}
 		List<String> profiles = new ArrayList<>();
 		for (String profile : PROFILES) {
@@ -315,6 +322,12 @@ class BootImportDifferentialTests {
 			for (String file : this.payload.keySet()) {
 				if (isParsed(file)) {
 					imports.add("file:" + this.directory.resolve(file));
+				}
+				else if (file.equals(TREE_ACTIVATION)) {
+					// The only tree entry whose key a parsed file may also have: the tree
+					// is imported where config-lag merges it
+					imports.remove(0);
+					imports.add("configtree:" + this.directory + "/");
 				}
 			}
 			return String.join(",", imports);

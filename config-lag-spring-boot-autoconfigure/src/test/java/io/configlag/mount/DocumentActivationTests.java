@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * Tests for {@link DocumentActivation}: {@code spring.config.activate.on-cloud-platform}
  * is bound and matched as Spring Boot's config data does, together with
- * {@code on-profile}.
+ * {@code on-profile}, and a directory's config-tree entries are activated as a whole.
  *
  * @author config-lag
  */
@@ -64,6 +64,21 @@ class DocumentActivationTests {
 		ConfigSnapshot snapshot = read(environment, yaml);
 		assertThat(snapshot.getString("a")).isEqualTo("1");
 		assertThat(snapshot.getString("b")).isEqualTo("3");
+	}
+
+	@Test
+	void configTreeIsActivatedAsAWholeAsBootActivatesAConfigTreeImport() throws Exception {
+		Path tree = Files.createDirectories(this.temp.resolve("tree/spring/config/activate"));
+		Files.writeString(tree.resolve("on-profile"), "prod\n");
+		Files.writeString(this.temp.resolve("tree/token"), "abc\n");
+		Files.writeString(this.temp.resolve("tree/app.yaml"), "app.name: yaml\n");
+		StandardEnvironment environment = new StandardEnvironment();
+		ConfigSnapshot inactive = reader(environment, this.temp.resolve("tree")).read();
+		assertThat(inactive.properties()).containsOnlyKeys("app.name");
+		environment.setActiveProfiles("prod");
+		ConfigSnapshot active = reader(environment, this.temp.resolve("tree")).read();
+		assertThat(active.properties()).containsOnlyKeys("app.name", "token", "spring.config.activate.on-profile");
+		assertThat(active.getString("token")).isEqualTo("abc");
 	}
 
 	@Test
