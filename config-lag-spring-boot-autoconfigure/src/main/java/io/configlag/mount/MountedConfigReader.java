@@ -365,7 +365,7 @@ public final class MountedConfigReader {
 				+ " bytes, larger than config.lag.max-file-size (" + this.maxFileSize + " bytes)");
 	}
 
-	private static ConfigLoadException ioFailure(Path path, IOException ex) {
+	static ConfigLoadException ioFailure(Path path, IOException ex) {
 		if (ex instanceof FileSystemLoopException) {
 			return new ConfigLoadException(path, "Symbolic link loop under '" + path + "'", ex);
 		}
@@ -402,38 +402,6 @@ public final class MountedConfigReader {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	/**
-	 * The version of a kubelet volume that a read started from.
-	 */
-	private record VolumeVersion(Path link, Path linkTarget, Path target, @Nullable Instant writtenAt) {
-
-		static @Nullable VolumeVersion of(Path path) {
-			Path volume = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) ? path : path.getParent();
-			if (volume == null || !isKubeletVolume(volume)) {
-				return null;
-			}
-			Path link = volume.resolve(DATA_LINK);
-			try {
-				Path linkTarget = Files.readSymbolicLink(link);
-				Instant writtenAt = Files.getLastModifiedTime(link, LinkOption.NOFOLLOW_LINKS).toInstant();
-				return new VolumeVersion(link, linkTarget, volume.resolve(linkTarget).normalize(), writtenAt);
-			}
-			catch (IOException ex) {
-				throw ioFailure(link, ex);
-			}
-		}
-
-		boolean isCurrent() {
-			try {
-				return this.linkTarget.equals(Files.readSymbolicLink(this.link));
-			}
-			catch (IOException ex) {
-				return false;
-			}
-		}
-
 	}
 
 	private record PathContent(PathState state, Map<String, Object> properties, byte[] digest) {
