@@ -55,7 +55,7 @@ public final class ConfigLagAutoConfiguration {
 			ReloadConsistency consistency) {
 		ConfigurableEnvironment environment = context.getEnvironment();
 		MountedConfigReader reader = ConfigLagEnvironmentPostProcessor.createReader(environment, properties);
-		return new ConfigReloader(environment, reader, new PropertiesBeanRebinder(context),
+		return new ConfigReloader(environment, reader, new PropertiesBeanRebinder(context, properties.getReload().getNeverRebind()),
 				new LoggingLevelUpdater(environment, context.getBeanFactory()), refreshScope, context,
 				execution.getIfAvailable(() -> ReloadExecution.DIRECT), consistency, Clock.systemUTC());
 	}

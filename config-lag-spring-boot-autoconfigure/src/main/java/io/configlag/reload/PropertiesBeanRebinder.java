@@ -5,18 +5,25 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
+import javax.sql.DataSource;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.framework.Advised;
 import org.springframework.aop.scope.ScopedProxyUtils;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeanUtils;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.annotation.InitDestroyAnnotationBeanPostProcessor;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -24,26 +31,59 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.AbstractBeanFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindingPostProcessor;
 import org.springframework.boot.context.properties.bind.BindMethod;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.Lifecycle;
 import org.springframework.core.env.PropertySources;
+import org.springframework.util.ClassUtils;
 
 /**
  * Rebinds the {@code @ConfigurationProperties} beans whose prefix covers a changed key,
- * and only those. Each affected bean is bound into a fresh instance against the candidate
- * property sources first (validation and init callbacks included); only when every
- * affected bean bound does the fresh state move into the live beans, field by field. A
- * key that was removed therefore takes the class's default value again, and a reader
- * never sees a reset-to-default value between two versions.
+ * and only those, in two steps.
+ * <p>
+ * {@link #prepare} binds a fresh instance of each affected bean against the candidate
+ * property sources with {@link CandidateBinder} (Spring Boot's binder, conversion
+ * services, validators and bind handler advisors), then runs its {@code @PostConstruct}
+ * methods and {@code afterPropertiesSet()}. Any failure rejects the whole version before
+ * anything live changed.
+ * <p>
+ * {@link Prepared#apply()} then copies each fresh instance into its live bean through
+ * setters and nested getters ({@link PropertyCopier}): nested objects keep their
+ * identity, a removed key brings back the default the fresh instance holds, and a reader
+ * never sees a default in between two versions. No field is written directly.
+ * <p>
+ * Some beans are never rebound live; the changed keys under their prefix are reported as
+ * requiring a restart: constructor-bound beans and records (nothing to copy into), beans
+ * whose class has no no-argument constructor, and <em>live resources</em>. A live
+ * resource is a bean whose class, or one of its superclasses or interfaces, is named in
+ * {@code config.lag.reload.never-rebind} (by default {@code HikariDataSource}), or that is
+ * a {@link DataSource}, {@link AutoCloseable}, {@link DisposableBean} or {@link Lifecycle}:
+ * typically a {@code @Bean @ConfigurationProperties} method returning a connection pool,
+ * as Spring Boot does for {@code spring.datasource.hikari}. Its state is more than its
+ * properties (open connections, a URL and credentials set in code), so a fresh instance
+ * is never created nor copied into it.
  *
  * @author config-lag
  */
 public final class PropertiesBeanRebinder {
 
+	private static final Log logger = LogFactory.getLog(PropertiesBeanRebinder.class);
+
+	/**
+	 * The classes that are never rebound live by default.
+	 */
+	public static final List<String> DEFAULT_NEVER_REBIND = List.of("com.zaxxer.hikari.HikariDataSource");
+
+	private static final List<Class<?>> LIVE_RESOURCE_TYPES = List.of(DataSource.class, AutoCloseable.class,
+			DisposableBean.class, Lifecycle.class);
+
 	private final ConfigurableApplicationContext context;
+
+	private final Set<String> neverRebind;
 
 	private final CandidateBinder binder;
 
@@ -52,13 +92,23 @@ public final class PropertiesBeanRebinder {
 	private volatile int singletonCount = -1;
 
 	public PropertiesBeanRebinder(ConfigurableApplicationContext context) {
+		this(context, DEFAULT_NEVER_REBIND);
+	}
+
+	/**
+	 * Create a rebinder.
+	 * @param context the application context
+	 * @param neverRebind the fully qualified names of the classes never rebound live
+	 */
+	public PropertiesBeanRebinder(ConfigurableApplicationContext context, Collection<String> neverRebind) {
 		this.context = context;
+		this.neverRebind = Set.copyOf(neverRebind);
 		this.binder = new CandidateBinder(context);
 	}
 
 	/**
-	 * Bind every bean affected by the changed keys against the candidate sources, without
-	 * touching the live beans.
+	 * Bind a fresh instance of every bean affected by the changed keys against the
+	 * candidate sources, without touching the live beans.
 	 * @param changedKeys the added, changed and removed keys
 	 * @param candidate the candidate property sources
 	 * @return the bound state, ready to be applied
@@ -90,13 +140,13 @@ public final class PropertiesBeanRebinder {
 			candidateBinder = (candidateBinder != null) ? candidateBinder : this.binder.binderFor(candidate);
 			rebinds.add(new Rebind(target, bindFresh(candidateBinder, target)));
 		}
-		return new Prepared(rebinds, notRebindable, notRebindableKeys);
+		return new Prepared(rebinds, notRebindable, notRebindableKeys, this::recordBoundProperties);
 	}
 
 	/**
 	 * Return the {@code @ConfigurationProperties} beans that cannot be rebound live
-	 * (constructor binding, records, no default constructor) whose prefix covers one of
-	 * the given keys, with that prefix.
+	 * (constructor binding, records, no default constructor, live resources) whose prefix
+	 * covers one of the given keys, with that prefix.
 	 * @param keys the keys
 	 * @return bean name to prefix
 	 */
@@ -113,21 +163,25 @@ public final class PropertiesBeanRebinder {
 		return result;
 	}
 
-	private FieldState bindFresh(Binder candidateBinder, Target target) {
-		Object fresh = BeanUtils.instantiateClass(target.constructor());
-		@SuppressWarnings("unchecked")
-		Bindable<Object> bindable = ((Bindable<Object>) target.bindTarget()).withExistingValue(fresh);
+	private Object bindFresh(Binder candidateBinder, Target target) {
+		Object fresh = BeanUtils.instantiateClass(Objects.requireNonNull(target.constructor()));
 		try {
-			this.binder.bind(candidateBinder, target.prefix(), bindable, target.annotation());
+			this.binder.bind(candidateBinder, target.bindTarget(), fresh, target.annotation());
 			initialize(fresh, target.beanName());
 		}
-		catch (RuntimeException ex) {
+		catch (Exception ex) {
 			throw new BeanRebindException(target.beanName(), target.prefix(), ex);
 		}
-		return FieldState.of(fresh);
+		return fresh;
 	}
 
-	private void initialize(Object fresh, String beanName) {
+	/**
+	 * Run the fresh instance's {@code @PostConstruct} methods and
+	 * {@code afterPropertiesSet()}. Only these: other bean post-processors keep per-bean
+	 * state (Spring Cloud's {@code ConfigurationPropertiesBeans} would record the detached
+	 * instance in place of the live bean).
+	 */
+	private void initialize(Object fresh, String beanName) throws Exception {
 		if (this.context.getBeanFactory() instanceof AbstractBeanFactory beanFactory) {
 			for (BeanPostProcessor processor : beanFactory.getBeanPostProcessors()) {
 				if (processor instanceof InitDestroyAnnotationBeanPostProcessor lifecycle) {
@@ -136,14 +190,30 @@ public final class PropertiesBeanRebinder {
 			}
 		}
 		if (fresh instanceof InitializingBean initializing) {
-			try {
-				initializing.afterPropertiesSet();
-			}
-			catch (RuntimeException ex) {
-				throw ex;
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException(ex);
+			initializing.afterPropertiesSet();
+		}
+	}
+
+	/**
+	 * Have Spring Boot record the properties the given bean is now bound from (its
+	 * {@code BoundConfigurationProperties}, which the {@code configprops} endpoint shows
+	 * as inputs): its binding post-processor binds a throwaway instance against the
+	 * {@code Environment}, which holds the applied version. A failure only leaves the
+	 * inputs shown as they were.
+	 */
+	private void recordBoundProperties(Target target) {
+		if (!(this.context.getBeanFactory() instanceof AbstractBeanFactory beanFactory)) {
+			return;
+		}
+		for (BeanPostProcessor processor : beanFactory.getBeanPostProcessors()) {
+			if (processor instanceof ConfigurationPropertiesBindingPostProcessor binding) {
+				try {
+					binding.postProcessBeforeInitialization(
+							BeanUtils.instantiateClass(Objects.requireNonNull(target.constructor())), target.beanName());
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Could not record the bound properties of bean '" + target.beanName() + "'", ex);
+				}
 			}
 		}
 	}
@@ -181,10 +251,36 @@ public final class PropertiesBeanRebinder {
 			}
 			ConfigurationPropertiesBean propertiesBean = ConfigurationPropertiesBean.get(this.context, bean, beanName);
 			if (propertiesBean != null) {
-				targets.add(Target.of(propertiesBean, unwrap(bean)));
+				Object instance = unwrap(bean);
+				String prefix = propertiesBean.getAnnotation().prefix();
+				boolean rebindable = propertiesBean.asBindTarget().getBindMethod() != BindMethod.VALUE_OBJECT
+						&& !isLiveResource(instance);
+				Constructor<?> constructor = rebindable ? PropertyCopier.noArgumentConstructor(instance.getClass())
+						: null;
+				targets.add(new Target(beanName, instance, prefix, ConfigurationPropertyName.adapt(prefix, '.'),
+						propertiesBean.getAnnotation(), propertiesBean.asBindTarget(), constructor));
 			}
 		}
 		return List.copyOf(targets);
+	}
+
+	private boolean isLiveResource(Object instance) {
+		for (Class<?> type : LIVE_RESOURCE_TYPES) {
+			if (type.isInstance(instance)) {
+				return true;
+			}
+		}
+		for (Class<?> type = instance.getClass(); type != null; type = type.getSuperclass()) {
+			if (this.neverRebind.contains(type.getName())) {
+				return true;
+			}
+		}
+		for (Class<?> type : ClassUtils.getAllInterfacesForClassAsSet(instance.getClass())) {
+			if (this.neverRebind.contains(type.getName())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static Object unwrap(Object bean) {
@@ -201,29 +297,11 @@ public final class PropertiesBeanRebinder {
 	}
 
 	/**
-	 * A {@code @ConfigurationProperties} bean.
+	 * A {@code @ConfigurationProperties} bean, with the constructor of its fresh instances
+	 * when it can be rebound live.
 	 */
 	private record Target(String beanName, Object instance, String prefix, ConfigurationPropertyName prefixName,
 			ConfigurationProperties annotation, Bindable<?> bindTarget, @Nullable Constructor<?> constructor) {
-
-		static Target of(ConfigurationPropertiesBean bean, Object instance) {
-			ConfigurationProperties annotation = bean.getAnnotation();
-			String prefix = annotation.prefix();
-			Bindable<?> bindTarget = bean.asBindTarget();
-			Constructor<?> constructor = null;
-			Class<?> type = instance.getClass();
-			if (bindTarget.getBindMethod() != BindMethod.VALUE_OBJECT && FieldState.isCopyable(type)) {
-				try {
-					constructor = type.getDeclaredConstructor();
-					constructor.setAccessible(true);
-				}
-				catch (NoSuchMethodException | RuntimeException ex) {
-					constructor = null;
-				}
-			}
-			return new Target(bean.getName(), instance, prefix, ConfigurationPropertyName.adapt(prefix, '.'),
-					annotation, bindTarget, constructor);
-		}
 
 		boolean rebindable() {
 			return this.constructor != null;
@@ -294,7 +372,7 @@ public final class PropertiesBeanRebinder {
 
 	}
 
-	private record Rebind(Target target, FieldState fresh) {
+	private record Rebind(Target target, Object fresh) {
 
 	}
 
@@ -309,12 +387,16 @@ public final class PropertiesBeanRebinder {
 
 		private final Set<String> notRebindableKeys;
 
-		private final List<FieldState> previous = new ArrayList<>();
+		private final Consumer<Target> recorder;
 
-		private Prepared(List<Rebind> rebinds, Set<String> notRebindable, Set<String> notRebindableKeys) {
+		private final List<Object> previous = new ArrayList<>();
+
+		private Prepared(List<Rebind> rebinds, Set<String> notRebindable, Set<String> notRebindableKeys,
+				Consumer<Target> recorder) {
 			this.rebinds = rebinds;
 			this.notRebindable = notRebindable;
 			this.notRebindableKeys = notRebindableKeys;
+			this.recorder = recorder;
 		}
 
 		/**
@@ -335,7 +417,7 @@ public final class PropertiesBeanRebinder {
 
 		/**
 		 * Return the names of affected beans that cannot be rebound live (constructor
-		 * binding, records, no default constructor).
+		 * binding, records, no default constructor, live resources).
 		 * @return the bean names
 		 */
 		Set<String> notRebindable() {
@@ -343,22 +425,28 @@ public final class PropertiesBeanRebinder {
 		}
 
 		/**
-		 * Move the fresh state into the live beans.
+		 * Copy the fresh state into the live beans, keeping a detached copy of their
+		 * current state for {@link #rollback()}. To be called once the new version is
+		 * published, which lets Spring Boot record the properties the beans are now bound
+		 * from.
 		 */
 		void apply() {
 			for (Rebind rebind : this.rebinds) {
 				Object live = rebind.target().instance();
-				this.previous.add(FieldState.of(live));
-				rebind.fresh().applyTo(live);
+				this.previous.add(PropertyCopier.detachedCopy(live));
+				PropertyCopier.copy(rebind.fresh(), live);
+			}
+			for (Rebind rebind : this.rebinds) {
+				this.recorder.accept(rebind.target());
 			}
 		}
 
 		/**
-		 * Put back the state the live beans had before {@link #apply()}.
+		 * Copy back the state the live beans had before {@link #apply()}.
 		 */
 		void rollback() {
 			for (int i = 0; i < this.previous.size(); i++) {
-				this.previous.get(i).applyTo(this.rebinds.get(i).target().instance());
+				PropertyCopier.copy(this.previous.get(i), this.rebinds.get(i).target().instance());
 			}
 		}
 
@@ -374,7 +462,7 @@ public final class PropertiesBeanRebinder {
 
 		private final String prefix;
 
-		BeanRebindException(String beanName, String prefix, RuntimeException cause) {
+		BeanRebindException(String beanName, String prefix, Exception cause) {
 			super("Bean '" + beanName + "' (prefix '" + prefix + "') rejected the new values", cause);
 			this.beanName = beanName;
 			this.prefix = prefix;

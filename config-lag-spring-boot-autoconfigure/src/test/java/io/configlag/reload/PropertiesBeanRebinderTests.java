@@ -1,15 +1,31 @@
 package io.configlag.reload;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
+import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.ReloadEvents;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.annotation.PostConstruct;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.autoconfigure.ConfigurationPropertiesRebinderAutoConfiguration;
+import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
+import org.springframework.cloud.context.properties.ConfigurationPropertiesRebinder;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
@@ -18,10 +34,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The rebinder binds exactly the {@code @ConfigurationProperties} beans whose prefix a
- * changed key falls under, or that sit under the key, in relaxed form, and a bean bound
- * at the root for every key.
+ * changed key falls under (in relaxed form, above or below it, or at the root), binds them
+ * with Spring Boot's own post-processor and copies the result into the live beans through
+ * setters and nested getters: nested objects and getter-only collections keep their
+ * identity, a removed key returns to its default, and live resources are reported as
+ * restart-required without being touched.
  */
 class PropertiesBeanRebinderTests {
+
+	@TempDir
+	Path temp;
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class))
@@ -48,9 +70,218 @@ class PropertiesBeanRebinderTests {
 		});
 	}
 
+	@Test
+	void finalNestedObjectAndGetterOnlyCollectionsKeepTheirIdentityAndRemovedKeysReturnToTheirDefault() {
+		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config"))
+			.write(Map.of("config.yaml", """
+					holder:
+					  name: one
+					  pool:
+					    size: 4
+					    timeout: 5
+					  hosts: [a, b]
+					  labels:
+					    x: "1"
+					"""));
+		reloading(volume).run((context) -> {
+			HolderProperties holder = context.getBean(HolderProperties.class);
+			PoolUser user = context.getBean(PoolUser.class);
+			Pool pool = holder.getPool();
+			List<String> hosts = holder.getHosts();
+			assertThat(user.pool()).isSameAs(pool);
+			assertThat(pool.getSize()).isEqualTo(4);
+			assertThat(pool.getTimeout()).isEqualTo(5);
+			volume.write(Map.of("config.yaml", """
+					holder:
+					  pool:
+					    size: 8
+					  hosts: [c]
+					  labels:
+					    y: "2"
+					"""));
+			ReloadEvents.awaitApplied(context, 1);
+			assertThat(holder.getPool()).isSameAs(pool).isSameAs(user.pool());
+			assertThat(user.pool().getSize()).isEqualTo(8);
+			assertThat(pool.getTimeout()).as("removed nested key").isEqualTo(30);
+			assertThat(holder.getName()).as("removed key").isEqualTo("default");
+			assertThat(holder.getHosts()).isSameAs(hosts).containsExactly("c");
+			assertThat(holder.getLabels()).containsExactly(Map.entry("y", "2"));
+			assertThat(holder.getInitialized()).as("@PostConstruct runs on fresh instances only").isOne();
+			// Spring Cloud's rebinder neither rebound on our event nor lost the live bean
+			context.getBean(ConfigurationPropertiesRebinder.class).rebind(beanName(context));
+			assertThat(holder.getInitialized()).isEqualTo(2);
+			assertThat(holder.getPool()).isSameAs(pool);
+		});
+	}
+
+	@Test
+	void liveResourceIsNeverRecreatedNorCopiedIntoAndItsKeysRequireARestart() {
+		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config"))
+			.write(Map.of("config.yaml", "connection:\n  size: 4\n"));
+		reloading(volume).run((context) -> {
+			Connection connection = context.getBean(Connection.class);
+			assertThat(connection.getSize()).isEqualTo(4);
+			assertThat(context.getBean(StartupChecks.class).getWarnings())
+				.anySatisfy((warning) -> assertThat(warning).contains("connection").contains("live resource"));
+			volume.write(Map.of("config.yaml", "connection:\n  size: 5\n"));
+			ReloadEvents.awaitApplied(context, 1);
+			ConfigReloadResult result = ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0);
+			assertThat(result.notRebound()).containsExactly("connection");
+			assertThat(result.restartKeys()).containsExactly("connection.size");
+			assertThat(Connection.created).hasValue(1);
+			assertThat(connection.getSize()).isEqualTo(4);
+			assertThat(connection.isOpen()).isTrue();
+		});
+	}
+
+	private ApplicationContextRunner reloading(KubeletVolume volume) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class,
+					ConfigurationPropertiesRebinderAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+			.withUserConfiguration(ReloadingBeans.class)
+			.withPropertyValues("config.lag.paths=" + volume.directory());
+	}
+
+	private static String beanName(org.springframework.context.ApplicationContext context) {
+		return context.getBeanNamesForType(HolderProperties.class)[0];
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties({ MyAppProperties.class, OtherProperties.class, RootProperties.class })
 	static class Beans {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(HolderProperties.class)
+	static class ReloadingBeans {
+
+		@Bean
+		ReloadEvents reloadEvents() {
+			return new ReloadEvents();
+		}
+
+		@Bean
+		PoolUser poolUser(HolderProperties holder) {
+			return new PoolUser(holder.getPool());
+		}
+
+		@Bean
+		@ConfigurationProperties("connection")
+		Connection connection() {
+			return new Connection();
+		}
+
+	}
+
+	/**
+	 * Keeps the nested object it was given, as Spring Boot's {@code BasicErrorController}
+	 * keeps its {@code ErrorProperties}.
+	 */
+	record PoolUser(Pool pool) {
+
+	}
+
+	@ConfigurationProperties("holder")
+	static class HolderProperties {
+
+		private String name = "default";
+
+		private final Pool pool = new Pool();
+
+		private final List<String> hosts = new ArrayList<>();
+
+		private final Map<String, String> labels = new LinkedHashMap<>();
+
+		private int initialized;
+
+		@PostConstruct
+		void initialize() {
+			this.initialized++;
+		}
+
+		public String getName() {
+			return this.name;
+		}
+
+		public void setName(String name) {
+			this.name = name;
+		}
+
+		public Pool getPool() {
+			return this.pool;
+		}
+
+		public List<String> getHosts() {
+			return this.hosts;
+		}
+
+		public Map<String, String> getLabels() {
+			return this.labels;
+		}
+
+		public int getInitialized() {
+			return this.initialized;
+		}
+
+	}
+
+	static class Pool {
+
+		private int size = 1;
+
+		private int timeout = 30;
+
+		public int getSize() {
+			return this.size;
+		}
+
+		public void setSize(int size) {
+			this.size = size;
+		}
+
+		public int getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(int timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * A resource configured through {@code @Bean @ConfigurationProperties}, like a
+	 * connection pool.
+	 */
+	static class Connection implements AutoCloseable {
+
+		static final AtomicInteger created = new AtomicInteger();
+
+		private int size;
+
+		private volatile boolean open = true;
+
+		Connection() {
+			created.incrementAndGet();
+		}
+
+		public int getSize() {
+			return this.size;
+		}
+
+		public void setSize(int size) {
+			this.size = size;
+		}
+
+		public boolean isOpen() {
+			return this.open;
+		}
+
+		@Override
+		public void close() {
+			this.open = false;
+		}
 
 	}
 
