@@ -19,18 +19,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
+import org.springframework.boot.context.properties.BoundConfigurationProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.autoconfigure.ConfigurationPropertiesRebinderAutoConfiguration;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.context.properties.ConfigurationPropertiesRebinder;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The rebinder binds exactly the {@code @ConfigurationProperties} beans whose prefix a
@@ -107,10 +112,34 @@ class PropertiesBeanRebinderTests {
 			assertThat(holder.getHosts()).isSameAs(hosts).containsExactly("c");
 			assertThat(holder.getLabels()).containsExactly(Map.entry("y", "2"));
 			assertThat(holder.getInitialized()).as("@PostConstruct runs on fresh instances only").isOne();
+			assertThat(BoundConfigurationProperties.get(context).get(ConfigurationPropertyName.of("holder.pool.size")))
+				.as("the configprops endpoint's input")
+				.satisfies((property) -> assertThat(String.valueOf(property.getValue())).isEqualTo("8"));
 			// Spring Cloud's rebinder neither rebound on our event nor lost the live bean
 			context.getBean(ConfigurationPropertiesRebinder.class).rebind(beanName(context));
 			assertThat(holder.getInitialized()).isEqualTo(2);
 			assertThat(holder.getPool()).isSameAs(pool);
+		});
+	}
+
+	@Test
+	void failureAfterTheBeansWereUpdatedCopiesTheirPreviousStateBackIntoTheSameObjects() {
+		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config"))
+			.write(Map.of("config.yaml", "holder:\n  name: one\n  pool:\n    size: 4\n  hosts: [a]\n"));
+		reloading(volume).withUserConfiguration(FailingListener.class).run((context) -> {
+			HolderProperties holder = context.getBean(HolderProperties.class);
+			Pool pool = holder.getPool();
+			context.getBean(FailingListener.class).fail = true;
+			volume.write(Map.of("config.yaml", "holder:\n  pool:\n    size: 8\n  hosts: [b, c]\n"));
+			await().atMost(ReloadEvents.TIMEOUT)
+				.until(() -> !ReloadEvents.of(context).withOutcome(ReloadOutcome.REJECTED).isEmpty());
+			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.REJECTED).get(0).error())
+				.contains("listener failed");
+			assertThat(holder.getName()).isEqualTo("one");
+			assertThat(holder.getPool()).isSameAs(pool);
+			assertThat(pool.getSize()).isEqualTo(4);
+			assertThat(holder.getHosts()).containsExactly("a");
+			assertThat(context.getEnvironment().getProperty("holder.name")).isEqualTo("one");
 		});
 	}
 
@@ -120,6 +149,7 @@ class PropertiesBeanRebinderTests {
 			.write(Map.of("config.yaml", "connection:\n  size: 4\n"));
 		reloading(volume).run((context) -> {
 			Connection connection = context.getBean(Connection.class);
+			int created = Connection.created.get();
 			assertThat(connection.getSize()).isEqualTo(4);
 			assertThat(context.getBean(StartupChecks.class).getWarnings())
 				.anySatisfy((warning) -> assertThat(warning).contains("connection").contains("live resource"));
@@ -128,7 +158,7 @@ class PropertiesBeanRebinderTests {
 			ConfigReloadResult result = ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0);
 			assertThat(result.notRebound()).containsExactly("connection");
 			assertThat(result.restartKeys()).containsExactly("connection.size");
-			assertThat(Connection.created).hasValue(1);
+			assertThat(Connection.created).as("instances created").hasValue(created);
 			assertThat(connection.getSize()).isEqualTo(4);
 			assertThat(connection.isOpen()).isTrue();
 		});
@@ -170,6 +200,19 @@ class PropertiesBeanRebinderTests {
 		@ConfigurationProperties("connection")
 		Connection connection() {
 			return new Connection();
+		}
+
+	}
+
+	static class FailingListener implements ApplicationListener<EnvironmentChangeEvent> {
+
+		volatile boolean fail;
+
+		@Override
+		public void onApplicationEvent(EnvironmentChangeEvent event) {
+			if (this.fail) {
+				throw new IllegalStateException("listener failed");
+			}
 		}
 
 	}
