@@ -1,21 +1,27 @@
 package io.configlag.reload;
 
-import java.beans.PropertyDescriptor;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
-import org.springframework.beans.BeanWrapper;
-import org.springframework.beans.PropertyAccessorFactory;
+import org.springframework.util.ConcurrentReferenceHashMap;
 import org.springframework.util.ObjectUtils;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * Copies the state of one {@code @ConfigurationProperties} object into another of the
@@ -24,8 +30,15 @@ import org.springframework.util.ObjectUtils;
  * target already holds is kept and filled in place (as the binder binds into the value
  * a getter returns before it calls the setter with that same value); a getter-only
  * nested object is filled in place; a getter-only collection or map is updated in place.
- * Getter-only simple values are derived state and are left alone. No field is written
- * directly.
+ * Getter-only simple values are derived state and are left alone, and so are
+ * setter-only properties, whose value cannot be read. No field is written directly.
+ * <p>
+ * The properties are found by the rules of {@code JavaBeanBinder.Bean}: the non-private,
+ * non-protected, non-static {@code get}/{@code is} methods without parameters and
+ * {@code set} methods with one parameter of the class and its superclasses, a setter
+ * taking the getter's type being preferred. Like the binder, which calls package-private
+ * accessors too, this class makes such methods accessible (through Spring's
+ * {@link ReflectionUtils}); it only ever calls accessors.
  * <p>
  * A property is only ever overwritten with its next value, never reset first, so a
  * reader sees the old or the new value of each property, never a default in between.
@@ -36,6 +49,8 @@ import org.springframework.util.ObjectUtils;
  * @author config-lag
  */
 final class PropertyCopier {
+
+	private static final Map<Class<?>, List<Property>> PROPERTIES = new ConcurrentReferenceHashMap<>();
 
 	private PropertyCopier() {
 	}
@@ -71,24 +86,17 @@ final class PropertyCopier {
 		if (!visited.add(target)) {
 			return;
 		}
-		BeanWrapper from = PropertyAccessorFactory.forBeanPropertyAccess(source);
-		BeanWrapper to = PropertyAccessorFactory.forBeanPropertyAccess(target);
-		for (PropertyDescriptor descriptor : from.getPropertyDescriptors()) {
-			if (descriptor.getReadMethod() == null || descriptor.getPropertyType() == null
-					|| "class".equals(descriptor.getName())) {
-				continue;
-			}
-			String name = descriptor.getName();
-			Object value = from.getPropertyValue(name);
-			Object current = to.getPropertyValue(name);
+		for (Property property : properties(source.getClass())) {
+			Object value = property.get(source);
+			Object current = property.get(target);
 			boolean sameClass = value != null && current != null && value != current
 					&& value.getClass() == current.getClass();
-			if (descriptor.getWriteMethod() != null) {
+			if (property.setter() != null) {
 				if (sameClass && isMutableObject(value.getClass())) {
 					copy(value, current, detach, visited);
 				}
 				else if (!ObjectUtils.nullSafeEquals(value, current)) {
-					to.setPropertyValue(name, detach ? detached(value) : value);
+					property.set(target, detach ? detached(value) : value);
 				}
 			}
 			else if (sameClass && isBoundByProperty(value.getClass())) {
@@ -173,12 +181,79 @@ final class PropertyCopier {
 		if (!isBoundByProperty(type)) {
 			return false;
 		}
-		for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(type)) {
-			if (descriptor.getWriteMethod() != null) {
+		for (Property property : properties(type)) {
+			if (property.setter() != null) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Return the readable properties of the given type, found as Spring Boot's
+	 * {@code JavaBeanBinder} finds them.
+	 */
+	static List<Property> properties(Class<?> type) {
+		return PROPERTIES.computeIfAbsent(type, PropertyCopier::findProperties);
+	}
+
+	private static List<Property> findProperties(Class<?> type) {
+		Map<String, Method> getters = new LinkedHashMap<>();
+		Map<String, Method> setters = new LinkedHashMap<>();
+		for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
+			Method[] methods = current.getDeclaredMethods();
+			Arrays.sort(methods, Comparator.comparing(Method::getName));
+			for (Method method : methods) {
+				addIfAccessor(getters, method, "is", 0);
+			}
+			for (Method method : methods) {
+				addIfAccessor(getters, method, "get", 0);
+			}
+			for (Method method : methods) {
+				String name = accessorName(method, "set", 1);
+				if (name != null) {
+					Method getter = getters.get(name);
+					Method existing = setters.get(name);
+					if (existing == null
+							|| (getter != null && getter.getReturnType().equals(method.getParameterTypes()[0]))) {
+						setters.put(name, method);
+					}
+				}
+			}
+		}
+		List<Property> properties = new ArrayList<>();
+		getters.forEach((name, getter) -> {
+			Method setter = setters.get(name);
+			ReflectionUtils.makeAccessible(getter);
+			if (setter != null) {
+				ReflectionUtils.makeAccessible(setter);
+			}
+			properties.add(new Property(getter, setter));
+		});
+		return List.copyOf(properties);
+	}
+
+	private static void addIfAccessor(Map<String, Method> getters, Method method, String prefix, int parameters) {
+		String name = accessorName(method, prefix, parameters);
+		if (name != null) {
+			Method existing = getters.get(name);
+			if (existing == null || existing.getName().startsWith("is")) {
+				getters.put(name, method);
+			}
+		}
+	}
+
+	private static @Nullable String accessorName(Method method, String prefix, int parameters) {
+		int modifiers = method.getModifiers();
+		String name = method.getName();
+		if (Modifier.isPrivate(modifiers) || Modifier.isProtected(modifiers) || Modifier.isAbstract(modifiers)
+				|| Modifier.isStatic(modifiers) || method.isBridge() || method.getDeclaringClass() == Object.class
+				|| method.getDeclaringClass() == Class.class || name.indexOf('$') != -1
+				|| method.getParameterCount() != parameters || !name.startsWith(prefix)
+				|| name.length() == prefix.length()) {
+			return null;
+		}
+		return name.substring(prefix.length()).toLowerCase(Locale.ROOT);
 	}
 
 	/**
@@ -197,7 +272,7 @@ final class PropertyCopier {
 	 * @return the constructor, or {@code null} if there is none
 	 */
 	static @Nullable Constructor<?> noArgumentConstructor(Class<?> type) {
-		if (type.isRecord() || type.isInterface() || java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
+		if (type.isRecord() || type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
 			return null;
 		}
 		try {
@@ -206,6 +281,24 @@ final class PropertyCopier {
 		catch (NoSuchMethodException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * A property: its getter and, when it has one, its setter.
+	 *
+	 * @param getter the getter
+	 * @param setter the setter or {@code null}
+	 */
+	record Property(Method getter, @Nullable Method setter) {
+
+		@Nullable Object get(Object target) {
+			return ReflectionUtils.invokeMethod(this.getter, target);
+		}
+
+		void set(Object target, @Nullable Object value) {
+			ReflectionUtils.invokeMethod(Objects.requireNonNull(this.setter), target, value);
+		}
+
 	}
 
 }

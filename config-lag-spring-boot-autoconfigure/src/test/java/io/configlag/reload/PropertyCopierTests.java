@@ -77,6 +77,16 @@ class PropertyCopierTests {
 	}
 
 	@Test
+	void packagePrivateAccessorsAreUsedAsSpringBootsBinderUsesThem() {
+		PackagePrivate live = new PackagePrivate();
+		PackagePrivate fresh = new PackagePrivate();
+		fresh.setName("new");
+		PropertyCopier.copy(fresh, live);
+		assertThat(live.getName()).isEqualTo("new");
+		assertThat(PropertyCopier.properties(PackagePrivate.class)).hasSize(1);
+	}
+
+	@Test
 	void cyclesAreCopiedOnce() {
 		Node live = new Node();
 		live.setNext(live);
@@ -153,6 +163,28 @@ class PropertyCopierTests {
 
 		public void setSize(int size) {
 			this.size = size;
+		}
+
+	}
+
+	static class PackagePrivate {
+
+		private String name = "default";
+
+		String getName() {
+			return this.name;
+		}
+
+		void setName(String name) {
+			this.name = name;
+		}
+
+		private String getHidden() {
+			return "hidden";
+		}
+
+		protected String getProtected() {
+			return "protected";
 		}
 
 	}
