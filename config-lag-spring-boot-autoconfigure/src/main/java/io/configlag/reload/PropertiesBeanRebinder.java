@@ -1,10 +1,7 @@
 package io.configlag.reload;
 
-import java.lang.reflect.Constructor;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,29 +14,19 @@ import javax.sql.DataSource;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
-import org.springframework.aop.framework.Advised;
-import org.springframework.aop.scope.ScopedProxyUtils;
-import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.annotation.InitDestroyAnnotationBeanPostProcessor;
 import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.AbstractBeanFactory;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.ConfigurationPropertiesBean;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindingPostProcessor;
-import org.springframework.boot.context.properties.bind.BindMethod;
-import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.Lifecycle;
 import org.springframework.core.env.PropertySources;
-import org.springframework.util.ClassUtils;
 
 /**
  * Rebinds the {@code @ConfigurationProperties} beans whose prefix covers a changed key,
@@ -78,18 +65,11 @@ public final class PropertiesBeanRebinder {
 	 */
 	public static final List<String> DEFAULT_NEVER_REBIND = List.of("com.zaxxer.hikari.HikariDataSource");
 
-	private static final List<Class<?>> LIVE_RESOURCE_TYPES = List.of(DataSource.class, AutoCloseable.class,
-			DisposableBean.class, Lifecycle.class);
-
 	private final ConfigurableApplicationContext context;
 
-	private final Set<String> neverRebind;
+	private final RebindTargets targets;
 
 	private final CandidateBinder binder;
-
-	private volatile @Nullable Targets targets;
-
-	private volatile int singletonCount = -1;
 
 	public PropertiesBeanRebinder(ConfigurableApplicationContext context) {
 		this(context, DEFAULT_NEVER_REBIND);
@@ -102,7 +82,7 @@ public final class PropertiesBeanRebinder {
 	 */
 	public PropertiesBeanRebinder(ConfigurableApplicationContext context, Collection<String> neverRebind) {
 		this.context = context;
-		this.neverRebind = Set.copyOf(neverRebind);
+		this.targets = new RebindTargets(context, neverRebind);
 		this.binder = new CandidateBinder(context);
 	}
 
@@ -123,7 +103,7 @@ public final class PropertiesBeanRebinder {
 		List<Rebind> rebinds = new ArrayList<>();
 		Set<String> notRebindable = new LinkedHashSet<>();
 		Set<String> notRebindableKeys = new LinkedHashSet<>();
-		for (Target target : targets().mayBeAffectedBy(names)) {
+		for (RebindTargets.Target target : this.targets.mayBeAffectedBy(names)) {
 			if (!target.isAffectedBy(names)) {
 				continue;
 			}
@@ -155,7 +135,7 @@ public final class PropertiesBeanRebinder {
 			.map((key) -> ConfigurationPropertyName.adapt(key, '.'))
 			.toList();
 		Map<String, String> result = new LinkedHashMap<>();
-		for (Target target : targets().all()) {
+		for (RebindTargets.Target target : this.targets.all()) {
 			if (!target.rebindable() && target.isAffectedBy(names)) {
 				result.put(target.beanName(), target.prefix());
 			}
@@ -163,7 +143,7 @@ public final class PropertiesBeanRebinder {
 		return result;
 	}
 
-	private Object bindFresh(Binder candidateBinder, Target target) {
+	private Object bindFresh(Binder candidateBinder, RebindTargets.Target target) {
 		Object fresh = BeanUtils.instantiateClass(Objects.requireNonNull(target.constructor()));
 		try {
 			this.binder.bind(candidateBinder, target.bindTarget(), fresh, target.annotation());
@@ -201,7 +181,7 @@ public final class PropertiesBeanRebinder {
 	 * {@code Environment}, which holds the applied version. A failure only leaves the
 	 * inputs shown as they were.
 	 */
-	private void recordBoundProperties(Target target) {
+	private void recordBoundProperties(RebindTargets.Target target) {
 		if (!(this.context.getBeanFactory() instanceof AbstractBeanFactory beanFactory)) {
 			return;
 		}
@@ -223,156 +203,10 @@ public final class PropertiesBeanRebinder {
 	 * @return the bean names
 	 */
 	List<String> beanNames() {
-		return targets().all().stream().map(Target::beanName).toList();
+		return this.targets.all().stream().map(RebindTargets.Target::beanName).toList();
 	}
 
-	private Targets targets() {
-		ConfigurableListableBeanFactory beanFactory = this.context.getBeanFactory();
-		int count = beanFactory.getSingletonCount();
-		Targets targets = this.targets;
-		if (targets == null || count != this.singletonCount) {
-			targets = new Targets(findTargets(beanFactory));
-			this.targets = targets;
-			this.singletonCount = count;
-		}
-		return targets;
-	}
-
-	private List<Target> findTargets(ConfigurableListableBeanFactory beanFactory) {
-		List<Target> targets = new ArrayList<>();
-		for (String beanName : beanFactory.getBeanDefinitionNames()) {
-			if (ScopedProxyUtils.isScopedTarget(beanName)
-					|| beanFactory.containsBeanDefinition(ScopedProxyUtils.getTargetBeanName(beanName))) {
-				continue;
-			}
-			Object bean = beanFactory.getSingleton(beanName);
-			if (bean == null || !beanFactory.getMergedBeanDefinition(beanName).isSingleton()) {
-				continue;
-			}
-			ConfigurationPropertiesBean propertiesBean = ConfigurationPropertiesBean.get(this.context, bean, beanName);
-			if (propertiesBean != null) {
-				Object instance = unwrap(bean);
-				String prefix = propertiesBean.getAnnotation().prefix();
-				boolean rebindable = propertiesBean.asBindTarget().getBindMethod() != BindMethod.VALUE_OBJECT
-						&& !isLiveResource(instance);
-				Constructor<?> constructor = rebindable ? PropertyCopier.noArgumentConstructor(instance.getClass())
-						: null;
-				targets.add(new Target(beanName, instance, prefix, ConfigurationPropertyName.adapt(prefix, '.'),
-						propertiesBean.getAnnotation(), propertiesBean.asBindTarget(), constructor));
-			}
-		}
-		return List.copyOf(targets);
-	}
-
-	private boolean isLiveResource(Object instance) {
-		for (Class<?> type : LIVE_RESOURCE_TYPES) {
-			if (type.isInstance(instance)) {
-				return true;
-			}
-		}
-		for (Class<?> type = instance.getClass(); type != null; type = type.getSuperclass()) {
-			if (this.neverRebind.contains(type.getName())) {
-				return true;
-			}
-		}
-		for (Class<?> type : ClassUtils.getAllInterfacesForClassAsSet(instance.getClass())) {
-			if (this.neverRebind.contains(type.getName())) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static Object unwrap(Object bean) {
-		if (AopUtils.isAopProxy(bean) && bean instanceof Advised advised) {
-			try {
-				Object target = advised.getTargetSource().getTarget();
-				return (target != null) ? target : bean;
-			}
-			catch (Exception ex) {
-				return bean;
-			}
-		}
-		return bean;
-	}
-
-	/**
-	 * A {@code @ConfigurationProperties} bean, with the constructor of its fresh instances
-	 * when it can be rebound live.
-	 */
-	private record Target(String beanName, Object instance, String prefix, ConfigurationPropertyName prefixName,
-			ConfigurationProperties annotation, Bindable<?> bindTarget, @Nullable Constructor<?> constructor) {
-
-		boolean rebindable() {
-			return this.constructor != null;
-		}
-
-		boolean isAffectedBy(List<ConfigurationPropertyName> names) {
-			for (ConfigurationPropertyName name : names) {
-				if (this.prefixName.equals(name) || this.prefixName.isAncestorOf(name)
-						|| name.isAncestorOf(this.prefixName)) {
-					return true;
-				}
-			}
-			return false;
-		}
-
-	}
-
-	/**
-	 * The {@code @ConfigurationProperties} beans, indexed by the first element of their
-	 * prefix: a key can only affect a bean whose prefix starts with the same element (or
-	 * a bean bound at the root).
-	 */
-	private static final class Targets {
-
-		private final List<Target> all;
-
-		private final Map<String, List<Integer>> byFirstElement = new HashMap<>();
-
-		private final List<Integer> atRoot = new ArrayList<>();
-
-		Targets(List<Target> all) {
-			this.all = all;
-			for (int i = 0; i < all.size(); i++) {
-				ConfigurationPropertyName prefix = all.get(i).prefixName();
-				if (prefix.isEmpty()) {
-					this.atRoot.add(i);
-				}
-				else {
-					this.byFirstElement.computeIfAbsent(firstElement(prefix), (key) -> new ArrayList<>()).add(i);
-				}
-			}
-		}
-
-		List<Target> all() {
-			return this.all;
-		}
-
-		/**
-		 * Return the beans that may be affected by the given names, in bean order.
-		 */
-		List<Target> mayBeAffectedBy(List<ConfigurationPropertyName> names) {
-			BitSet candidates = new BitSet(this.all.size());
-			this.atRoot.forEach(candidates::set);
-			for (ConfigurationPropertyName name : names) {
-				if (name.isEmpty()) {
-					return this.all;
-				}
-				this.byFirstElement.getOrDefault(firstElement(name), List.of()).forEach(candidates::set);
-			}
-			List<Target> result = new ArrayList<>(candidates.cardinality());
-			candidates.stream().forEach((i) -> result.add(this.all.get(i)));
-			return result;
-		}
-
-		private static String firstElement(ConfigurationPropertyName name) {
-			return name.getElement(0, ConfigurationPropertyName.Form.UNIFORM);
-		}
-
-	}
-
-	private record Rebind(Target target, Object fresh) {
+	private record Rebind(RebindTargets.Target target, Object fresh) {
 
 	}
 
@@ -387,12 +221,12 @@ public final class PropertiesBeanRebinder {
 
 		private final Set<String> notRebindableKeys;
 
-		private final Consumer<Target> recorder;
+		private final Consumer<RebindTargets.Target> recorder;
 
 		private final List<Object> previous = new ArrayList<>();
 
 		private Prepared(List<Rebind> rebinds, Set<String> notRebindable, Set<String> notRebindableKeys,
-				Consumer<Target> recorder) {
+				Consumer<RebindTargets.Target> recorder) {
 			this.rebinds = rebinds;
 			this.notRebindable = notRebindable;
 			this.notRebindableKeys = notRebindableKeys;
