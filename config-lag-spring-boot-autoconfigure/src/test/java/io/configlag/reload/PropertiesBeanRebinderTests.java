@@ -21,8 +21,10 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.context.properties.BoundConfigurationProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.origin.OriginTrackedValue;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.autoconfigure.ConfigurationPropertiesRebinderAutoConfiguration;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
@@ -31,6 +33,7 @@ import org.springframework.cloud.context.properties.ConfigurationPropertiesRebin
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 
@@ -72,6 +75,19 @@ class PropertiesBeanRebinderTests {
 			assertThat(rebinder.prepare(List.of("unrelated.key"), candidate).beanNames())
 				.singleElement()
 				.satisfies((name) -> assertThat(name).contains("RootProperties"));
+		});
+	}
+
+	@Test
+	void converterBeansApplyToValuesLoadedAsCharSequencesAsInSpringBoot() {
+		this.runner.withUserConfiguration(EndpointConverter.class).run((context) -> {
+			PropertiesBeanRebinder rebinder = new PropertiesBeanRebinder(context);
+			MutablePropertySources candidate = new MutablePropertySources(context.getEnvironment().getPropertySources());
+			candidate.addFirst(new MapPropertySource("candidate",
+					Map.of("other.endpoint", OriginTrackedValue.of("db.example:5432"))));
+			PropertiesBeanRebinder.Prepared prepared = rebinder.prepare(List.of("other.endpoint"), candidate);
+			prepared.apply();
+			assertThat(context.getBean(OtherProperties.class).getEndpoint()).isEqualTo(new Endpoint("db.example", 5432));
 		});
 	}
 
@@ -217,6 +233,22 @@ class PropertiesBeanRebinderTests {
 
 	}
 
+	record Endpoint(String host, int port) {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class EndpointConverter {
+
+		@Bean
+		@ConfigurationPropertiesBinding
+		static Converter<String, Endpoint> endpointConverter() {
+			return (text) -> new Endpoint(text.substring(0, text.indexOf(':')),
+					Integer.parseInt(text.substring(text.indexOf(':') + 1)));
+		}
+
+	}
+
 	/**
 	 * Keeps the nested object it was given, as Spring Boot's {@code BasicErrorController}
 	 * keeps its {@code ErrorProperties}.
@@ -347,6 +379,16 @@ class PropertiesBeanRebinderTests {
 	static class OtherProperties {
 
 		private int size;
+
+		private Endpoint endpoint;
+
+		public Endpoint getEndpoint() {
+			return this.endpoint;
+		}
+
+		public void setEndpoint(Endpoint endpoint) {
+			this.endpoint = endpoint;
+		}
 
 		public int getSize() {
 			return this.size;
