@@ -180,6 +180,21 @@ class PropertiesBeanRebinderTests {
 		});
 	}
 
+	@Test
+	void classesListedInNeverRebindAreLiveResources() {
+		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config"))
+			.write(Map.of("config.yaml", "holder:\n  name: one\n"));
+		reloading(volume).withPropertyValues("config.lag.reload.never-rebind=" + HolderProperties.class.getName())
+			.run((context) -> {
+				volume.write(Map.of("config.yaml", "holder:\n  name: two\n"));
+				ReloadEvents.awaitApplied(context, 1);
+				ConfigReloadResult result = ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0);
+				assertThat(result.notRebound()).singleElement().asString().contains("HolderProperties");
+				assertThat(result.restartKeys()).containsExactly("holder.name");
+				assertThat(context.getBean(HolderProperties.class).getName()).isEqualTo("one");
+			});
+	}
+
 	private ApplicationContextRunner reloading(KubeletVolume volume) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class,
