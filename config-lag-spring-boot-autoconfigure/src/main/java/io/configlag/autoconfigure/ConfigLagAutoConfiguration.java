@@ -60,7 +60,8 @@ public final class ConfigLagAutoConfiguration {
 		List<ReloadApplier> all = new ArrayList<>();
 		all.add(new LoggingLevelUpdater(environment, context.getBeanFactory()));
 		appliers.orderedStream().forEach(all::add);
-		return new ConfigReloader(environment, reader, new PropertiesBeanRebinder(context), all, context,
+		return new ConfigReloader(environment, reader, new PropertiesBeanRebinder(context, properties.getReload().getNeverRebind()),
+				all, context,
 				execution.getIfAvailable(() -> ReloadExecution.DIRECT), consistency, Clock.systemUTC());
 	}
 

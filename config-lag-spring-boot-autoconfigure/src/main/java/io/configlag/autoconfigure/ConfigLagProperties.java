@@ -61,6 +61,11 @@ public class ConfigLagProperties {
 	 */
 	private final Watch watch = new Watch();
 
+	/**
+	 * Rebinding of @ConfigurationProperties beans.
+	 */
+	private final Reload reload = new Reload();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -111,6 +116,33 @@ public class ConfigLagProperties {
 
 	public Watch getWatch() {
 		return this.watch;
+	}
+
+	public Reload getReload() {
+		return this.reload;
+	}
+
+	/**
+	 * Rebinding settings.
+	 */
+	public static class Reload {
+
+		/**
+		 * Fully qualified names of the classes (or their superclasses or interfaces) whose
+		 * @ConfigurationProperties beans are live resources, never rebound live: changes
+		 * to their keys require a restart. DataSource, AutoCloseable, DisposableBean and
+		 * Lifecycle beans are never rebound either.
+		 */
+		private List<String> neverRebind = new ArrayList<>(List.of("com.zaxxer.hikari.HikariDataSource"));
+
+		public List<String> getNeverRebind() {
+			return this.neverRebind;
+		}
+
+		public void setNeverRebind(List<String> neverRebind) {
+			this.neverRebind = neverRebind;
+		}
+
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -35,6 +36,8 @@ import org.springframework.boot.validation.MessageInterpolatorFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.convert.ConversionService;
+import org.springframework.core.convert.TypeDescriptor;
+import org.springframework.core.convert.converter.ConditionalGenericConverter;
 import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
@@ -47,10 +50,41 @@ import org.springframework.validation.annotation.Validated;
 import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
 
 /**
- * Binds {@code @ConfigurationProperties} targets against a candidate set of property
- * sources, with the same conversion services, validators and bind handlers that Spring
- * Boot's own (package-private) {@code ConfigurationPropertiesBinder} uses, so that a new
- * version can be bound and validated before anything live changes.
+ * Binds a fresh {@code @ConfigurationProperties} instance against a candidate set of
+ * property sources, so that a new version can be bound and validated before anything
+ * live changes.
+ * <p>
+ * Spring Boot's own {@code ConfigurationPropertiesBinder} (package-private) binds against
+ * the {@code Environment}'s sources and nothing else, so its logic is repeated here with
+ * Boot's public classes ({@link Binder}, the bind handlers of
+ * {@code org.springframework.boot.context.properties.bind.handler},
+ * {@link ValidationBindHandler}, {@link ApplicationConversionService#addBeans}, {@link MessageInterpolatorFactory}).
+ * What is copied from Boot 4.0's {@code ConfigurationPropertiesBinder} and why:
+ * <ul>
+ * <li>the bind handler chain of {@code getBindHandler}: ignore a top-level converter that
+ * is not found, keep nested {@code @ConfigurationProperties}
+ * types from being bound from a single property ({@code ConfigurationPropertiesBindHandler},
+ * private there), {@code ignoreInvalidFields}, {@code ignoreUnknownFields}, validation,
+ * then every {@link ConfigurationPropertiesBindHandlerAdvisor};</li>
+ * <li>the validators of {@code getValidators}: the
+ * {@value EnableConfigurationProperties#VALIDATOR_BEAN_NAME} bean, Bean Validation for a
+ * {@code @Validated} type (restricted to that type as in Boot's package-private
+ * {@code ConfigurationPropertiesJsr303Validator}), and the instance itself when it is a
+ * {@link Validator}. Boot's {@code SelfValidatingConstructorBoundBindableValidator} is not
+ * needed: constructor-bound beans are never rebound live;</li>
+ * <li>the conversion services of Boot's package-private {@code ConversionServiceDeducer},
+ * including its {@code ConfigurationPropertiesCharSequenceToObjectConverter}
+ * ({@link CharSequenceToObjectConverter} here), without which a
+ * {@code @ConfigurationPropertiesBinding} converter from {@code String} would not apply to
+ * a value loaded as a {@code CharSequence};</li>
+ * <li>the {@link Binder} construction of {@code getBinder}: placeholders resolved against
+ * the same (candidate) sources, the bean factory's property editors.</li>
+ * </ul>
+ * Boot's tracking of the bound properties is left out: its
+ * {@link org.springframework.boot.context.properties.BoundConfigurationProperties} can only
+ * be added to by Boot itself, and must not receive the values of a version that is then
+ * rejected. {@link PropertiesBeanRebinder} has Boot record them once the version is
+ * applied.
  *
  * @author config-lag
  */
@@ -142,14 +176,16 @@ final class CandidateBinder {
 	}
 
 	/**
-	 * Bind the given target, validating it like Spring Boot does.
+	 * Bind the given instance, validating it like Spring Boot does.
 	 * @param binder the binder from {@link #binderFor}
-	 * @param prefix the prefix
-	 * @param target the target, with its existing value
+	 * @param bindTarget the bean's bind target
+	 * @param instance the fresh instance to bind into
 	 * @param annotation the {@code @ConfigurationProperties} annotation
 	 */
-	void bind(Binder binder, String prefix, Bindable<?> target, ConfigurationProperties annotation) {
-		binder.bind(prefix, target, bindHandler(target, annotation));
+	void bind(Binder binder, Bindable<?> bindTarget, Object instance, ConfigurationProperties annotation) {
+		@SuppressWarnings("unchecked")
+		Bindable<Object> target = ((Bindable<Object>) bindTarget).withExistingValue(instance);
+		binder.bind(annotation.prefix(), target, bindHandler(target, annotation));
 	}
 
 	private BindHandler bindHandler(Bindable<?> target, ConfigurationProperties annotation) {
@@ -213,6 +249,7 @@ final class CandidateBinder {
 		List<ConversionService> services = new ArrayList<>();
 		FormattingConversionService beans = new FormattingConversionService();
 		DefaultConversionService.addCollectionConverters(beans);
+		beans.addConverter(new CharSequenceToObjectConverter(beans));
 		boolean hasBeans = !ApplicationConversionService
 			.addBeans(beans, context.getBeanFactory(), ConfigurationPropertiesBinding.VALUE)
 			.isEmpty();
@@ -226,6 +263,65 @@ final class CandidateBinder {
 			services.add(ApplicationConversionService.getSharedInstance());
 		}
 		return services;
+	}
+
+	/**
+	 * Converts a {@code CharSequence} that is not a {@code String} with the
+	 * {@code String} converters of the given service. Copied from Spring Boot's
+	 * package-private {@code ConfigurationPropertiesCharSequenceToObjectConverter}, which
+	 * its {@code ConversionServiceDeducer} adds to the service of the
+	 * {@code @ConfigurationPropertiesBinding} converter beans.
+	 */
+	private static final class CharSequenceToObjectConverter implements ConditionalGenericConverter {
+
+		private static final TypeDescriptor STRING = TypeDescriptor.valueOf(String.class);
+
+		private static final TypeDescriptor BYTE_ARRAY = TypeDescriptor.valueOf(byte[].class);
+
+		private final ThreadLocal<Boolean> disable = new ThreadLocal<>();
+
+		private final ConversionService conversionService;
+
+		CharSequenceToObjectConverter(ConversionService conversionService) {
+			this.conversionService = conversionService;
+		}
+
+		@Override
+		public Set<ConvertiblePair> getConvertibleTypes() {
+			return Set.of(new ConvertiblePair(CharSequence.class, Object.class));
+		}
+
+		@Override
+		public boolean matches(TypeDescriptor sourceType, TypeDescriptor targetType) {
+			if (sourceType.getType() == String.class || this.disable.get() == Boolean.TRUE) {
+				return false;
+			}
+			this.disable.set(Boolean.TRUE);
+			try {
+				boolean direct = this.conversionService.canConvert(sourceType, targetType);
+				if (direct && !isStringConversionBetter(sourceType, targetType)) {
+					return false;
+				}
+				return this.conversionService.canConvert(STRING, targetType);
+			}
+			finally {
+				this.disable.remove();
+			}
+		}
+
+		private boolean isStringConversionBetter(TypeDescriptor sourceType, TypeDescriptor targetType) {
+			if (this.conversionService instanceof ApplicationConversionService applicationConversionService
+					&& applicationConversionService.isConvertViaObjectSourceType(sourceType, targetType)) {
+				return true;
+			}
+			return (targetType.isArray() || targetType.isCollection()) && !targetType.equals(BYTE_ARRAY);
+		}
+
+		@Override
+		public @Nullable Object convert(@Nullable Object source, TypeDescriptor sourceType, TypeDescriptor targetType) {
+			return (source != null) ? this.conversionService.convert(source.toString(), STRING, targetType) : null;
+		}
+
 	}
 
 	/**

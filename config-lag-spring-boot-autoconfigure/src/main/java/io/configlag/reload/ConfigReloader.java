@@ -286,7 +286,8 @@ public final class ConfigReloader {
 						+ millis(result.duration()) + ")");
 			}
 			if (!result.notRebound().isEmpty()) {
-				logger.warn("Beans " + result.notRebound() + " cannot be rebound live (constructor binding or records)"
+				logger.warn("Beans " + result.notRebound()
+						+ " cannot be rebound live (constructor binding, records, live resources)"
 						+ " and keep their values for " + names(result.restartKeys())
 						+ " until the application restarts (config.lag.strategy)");
 			}

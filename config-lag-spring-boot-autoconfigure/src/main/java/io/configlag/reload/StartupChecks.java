@@ -46,7 +46,8 @@ public final class StartupChecks implements SmartInitializingSingleton {
 		Map<String, String> notRebindable = this.reloader.getRebinder()
 			.notRebindable(this.reloader.current().properties().keySet());
 		notRebindable.forEach((bean, prefix) -> warnings.add("Bean '" + bean + "' (prefix '" + prefix
-				+ "') uses constructor binding or is a record: changes to its mounted keys cannot be applied live"
+				+ "') uses constructor binding, is a record or is a live resource:"
+				+ " changes to its mounted keys cannot be applied live"
 				+ ((this.strategy == Strategy.REFRESH)
 						? " and are reported only (set config.lag.strategy=exit or restart to restart the application)"
 						: "; config.lag.strategy=" + this.strategy.name().toLowerCase() + " restarts the application")));

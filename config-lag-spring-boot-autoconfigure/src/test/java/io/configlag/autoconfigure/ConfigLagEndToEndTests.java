@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -132,7 +133,8 @@ class ConfigLagEndToEndTests {
 		return volume;
 	}
 
-	@SpringBootApplication
+	// No database: JDBC is on the test classpath for HikariReloadTests
+	@SpringBootApplication(exclude = DataSourceAutoConfiguration.class)
 	@EnableConfigurationProperties({ FlagsProperties.class, UnrelatedProperties.class })
 	static class App {
 
