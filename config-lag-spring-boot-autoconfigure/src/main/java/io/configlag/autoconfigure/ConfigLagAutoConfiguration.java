@@ -77,7 +77,7 @@ public final class ConfigLagAutoConfiguration {
 	ConfigWatcher configLagWatcher(ConfigReloader reloader, ConfigLagProperties properties) {
 		ConfigLagProperties.Watch watch = properties.getWatch();
 		return new ConfigWatcher(reloader, watch.getMode(), watch.getPollInterval(), watch.getQuietPeriod(),
-				watch.getWatchdogInterval());
+				watch.getCheckInterval());
 	}
 
 }

@@ -57,7 +57,7 @@ class RealMountTests {
 				.withUserConfiguration(BadInputTests.TestConfiguration.class)
 				.withPropertyValues("config.lag.paths=" + mountPoint, "config.lag.watch.mode=" + mode,
 						"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms",
-						"config.lag.watch.watchdog-interval=200ms")
+						"config.lag.watch.check-interval=200ms")
 				.run((context) -> {
 					ConfigReloader reloader = context.getBean(ConfigReloader.class);
 					ReloadEvents events = context.getBean(ReloadEvents.class);

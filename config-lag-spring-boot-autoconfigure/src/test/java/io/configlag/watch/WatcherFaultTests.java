@@ -57,14 +57,14 @@ class WatcherFaultTests {
 			.withUserConfiguration(TestConfiguration.class)
 			.withPropertyValues("config.lag.paths=" + path, "config.lag.watch.mode=native",
 					"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms",
-					"config.lag.watch.watchdog-interval=100ms");
+					"config.lag.watch.check-interval=100ms");
 	}
 
 	@Test
 	void overflowTriggersAFullRescan() throws Exception {
 		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config"))
 			.write(Map.of("config.yaml", "app:\n  name: one\n"));
-		runner(volume.directory()).withPropertyValues("config.lag.watch.watchdog-interval=1h").run((context) -> {
+		runner(volume.directory()).withPropertyValues("config.lag.watch.check-interval=1h").run((context) -> {
 			// Change the content where no watched directory sees it: only a rescan finds it
 			Path current = volume.directory().resolve(volume.currentVersionDirectory());
 			Files.writeString(current.resolve("config.yaml"), "app:\n  name: two\n");
@@ -78,7 +78,7 @@ class WatcherFaultTests {
 	void invalidatedKeyIsRegisteredAgainWhenTheDirectoryComesBack() {
 		Path directory = this.temp.resolve("config");
 		KubeletVolume volume = KubeletVolume.configMap(directory).write(Map.of("config.yaml", "app:\n  name: one\n"));
-		runner(directory).withPropertyValues("config.lag.watch.watchdog-interval=1h").run((context) -> {
+		runner(directory).withPropertyValues("config.lag.watch.check-interval=1h").run((context) -> {
 			volume.delete();
 			await().atMost(TIMEOUT).until(() -> !ReloadEvents.of(context).withOutcome(ReloadOutcome.REJECTED).isEmpty());
 			assertThat(context.getBean(AppProperties.class).getName()).isEqualTo("one");
