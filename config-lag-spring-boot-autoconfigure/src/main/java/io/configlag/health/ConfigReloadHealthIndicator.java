@@ -75,6 +75,7 @@ public final class ConfigReloadHealthIndicator extends AbstractHealthIndicator
 		builder.withDetail("stale", stale);
 		if (this.watcher != null) {
 			WatchStatus watch = this.watcher.getStatus();
+			builder.withDetail("watchMode", lowerCase(watch.mode()));
 			builder.withDetail("watching", watch.watching());
 			if (watch.problem() != null) {
 				builder.withDetail("watchProblem", watch.problem());

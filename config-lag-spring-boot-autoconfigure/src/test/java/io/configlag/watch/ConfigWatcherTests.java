@@ -2,6 +2,7 @@ package io.configlag.watch;
 
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
+import io.configlag.ReloadTrigger;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
@@ -226,6 +227,41 @@ class ConfigWatcherTests {
 			ReloadEvents.awaitApplied(context, 1);
 			assertThat(app(context).getName()).isEqualTo("two");
 		});
+	}
+
+
+	@ParameterizedTest
+	@EnumSource(value = WatchMode.class, names = { "NATIVE", "POLLING" })
+	void inPlaceEditThroughTheSymlinkOfAKubeletVolume(WatchMode mode) {
+		KubeletVolume volume = volume(Map.of("config.yaml", "app:\n  name: one\n"));
+		// With native events the metadata check is off: the event in the version directory applies it
+		runner(mode, volume.directory().toString()).withPropertyValues("config.lag.watch.check-interval=1h")
+			.run((context) -> {
+				Files.writeString(volume.path("config.yaml"), "app:\n  name: edited\n");
+				ReloadEvents.awaitApplied(context, 1);
+				assertThat(app(context).getName()).isEqualTo("edited");
+				assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).trigger())
+					.isEqualTo((mode == WatchMode.NATIVE) ? ReloadTrigger.WATCH : ReloadTrigger.POLL);
+			});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = WatchMode.class, names = { "NATIVE", "POLLING" })
+	void sedInPlaceReplacingTheSymlinkOfAKubeletVolumeTriggersAReload(WatchMode mode) throws Exception {
+		KubeletVolume volume = volume(Map.of("config.yaml", "app:\n  name: one\n"));
+		runner(mode, volume.directory().toString()).withPropertyValues("config.lag.watch.check-interval=1h")
+			.run((context) -> {
+				// GNU sed -i writes a temporary file next to the link and renames it over the link
+				Process sed = new ProcessBuilder("sed", "-i", "s/one/sed/", volume.path("config.yaml").toString())
+					.inheritIO()
+					.start();
+				assertThat(sed.waitFor()).isZero();
+				assertThat(Files.isSymbolicLink(volume.path("config.yaml"))).isFalse();
+				// The watcher's part: a reload after the quiet period; its content decides
+				await().atMost(TIMEOUT).until(() -> ReloadEvents.of(context).size() > 0);
+				assertThat(ReloadEvents.of(context).all().get(0).trigger())
+					.isEqualTo((mode == WatchMode.NATIVE) ? ReloadTrigger.WATCH : ReloadTrigger.POLL);
+			});
 	}
 
 

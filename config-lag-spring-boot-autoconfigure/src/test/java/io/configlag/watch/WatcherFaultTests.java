@@ -19,12 +19,15 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
@@ -32,7 +35,18 @@ import io.configlag.watch.ConfigWatcher.WatchServiceFactory;
 import io.configlag.watch.ConfigWatcherTests.AppProperties;
 import io.configlag.watch.ConfigWatcherTests.TestConfiguration;
 
+import io.configlag.actuate.endpoint.ConfigReloadEndpoint;
+import io.configlag.actuate.endpoint.ConfigReloadEndpoint.WatchDescriptor;
+import io.configlag.autoconfigure.ConfigReloadEndpointAutoConfiguration;
+import io.configlag.autoconfigure.ConfigReloadHealthContributorAutoConfiguration;
+import io.configlag.health.ConfigReloadHealthIndicator;
+
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
@@ -44,6 +58,7 @@ import static org.awaitility.Awaitility.await;
  * Watcher faults: lost events, invalidated watch keys, a watch service that cannot be
  * (re)established, and a watcher thread that dies. Watching must never stop silently.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class WatcherFaultTests {
 
 	private static final Duration TIMEOUT = ReloadEvents.TIMEOUT;
@@ -175,6 +190,58 @@ class WatcherFaultTests {
 		});
 	}
 
+	@Test
+	void noInotifyInstanceAtStartIsReportedAndNativeWatchingReturnsOnceOneIsFree(CapturedOutput output) {
+		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config"))
+			.write(Map.of("config.yaml", "app:\n  name: one\n"));
+		runner(volume.directory())
+			.withConfiguration(AutoConfigurations.of(ConfigReloadEndpointAutoConfiguration.class,
+					ConfigReloadHealthContributorAutoConfiguration.class))
+			.withUserConfiguration(ExhaustedInotifyConfiguration.class)
+			.withPropertyValues("management.endpoints.web.exposure.include=configreload")
+			.run((context) -> {
+				ConfigWatcher watcher = context.getBean(ConfigWatcher.class);
+				ConfigReloadEndpoint endpoint = context.getBean(ConfigReloadEndpoint.class);
+				HealthIndicator health = context.getBean(ConfigReloadHealthIndicator.class);
+				WatchStatus status = watcher.getStatus();
+				assertThat(status.mode()).isEqualTo(WatchStatus.Mode.POLLING);
+				assertThat(status.watching()).isTrue();
+				assertThat(status.since()).isNotNull();
+				assertThat(status.problem()).contains("inotify instances").contains("fs.inotify.max_user_instances");
+				WatchDescriptor described = endpoint.configReload().watch();
+				assertThat(described.mode()).isEqualTo("polling");
+				assertThat(described.problem()).isEqualTo(status.problem());
+				assertThat(endpoint.configReload().watchMode()).isEqualTo("polling");
+				assertThat(health.health(true).getDetails()).containsEntry("watchMode", "polling")
+					.containsEntry("watchProblem", status.problem());
+				volume.update("config.yaml", "app:\n  name: two\n");
+				ReloadEvents.awaitApplied(context, 1);
+				assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).trigger())
+					.isEqualTo(ReloadTrigger.POLL);
+				// Several checks failed to get an instance; the fallback was logged once
+				Instant checked = watcher.getStatus().lastCheck();
+				await().atMost(TIMEOUT).until(() -> watcher.getStatus().lastCheck().isAfter(checked.plusMillis(200)));
+				assertThat(output.getOut().split("fs.inotify.max_user_instances", -1)).hasSize(2);
+				context.getBean(AtomicBoolean.class).set(false);
+				await().atMost(TIMEOUT).until(() -> watcher.getStatus().mode() == WatchStatus.Mode.NATIVE);
+				assertThat(watcher.getStatus().problem()).isNull();
+				assertThat(watcher.getStatus().since()).isAfter(status.since());
+				assertThat(endpoint.configReload().watch().mode()).isEqualTo("native");
+				assertThat(health.health(true).getDetails()).containsEntry("watchMode", "native")
+					.doesNotContainKey("watchProblem");
+				assertThat(output.getOut()).contains("with file system events again");
+				int before = ReloadEvents.of(context).size();
+				volume.update("config.yaml", "app:\n  name: three\n");
+				await().atMost(TIMEOUT)
+					.until(() -> ReloadEvents.of(context)
+						.since(before)
+						.stream()
+						.anyMatch((result) -> result.trigger() == ReloadTrigger.WATCH));
+				assertThat(context.getBean(AppProperties.class).getName()).isEqualTo("three");
+				assertThat(watcher.getStatus().lastEvent()).isNotNull();
+			});
+	}
+
 	private void withWatcher(Path path, WatchServiceFactory factory, WatcherAssertions assertions) {
 		runner(path).run((context) -> {
 			ConfigReloader reloader = context.getBean(ConfigReloader.class);
@@ -213,6 +280,32 @@ class WatcherFaultTests {
 	}
 
 
+
+	/**
+	 * A watcher whose watch service cannot be created while no inotify instance is free,
+	 * as when {@code fs.inotify.max_user_instances} is reached: exhausting the real limit
+	 * would starve every other process of this user on the machine.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class ExhaustedInotifyConfiguration {
+
+		@Bean
+		AtomicBoolean inotifyExhausted() {
+			return new AtomicBoolean(true);
+		}
+
+		@Bean
+		ConfigWatcher exhaustedInotifyWatcher(ConfigReloader reloader, AtomicBoolean inotifyExhausted) {
+			return new ConfigWatcher(reloader, WatchMode.NATIVE, Duration.ofMillis(50), Duration.ofMillis(50),
+					Duration.ofMillis(100), () -> {
+						if (inotifyExhausted.get()) {
+							throw new IOException("User limit of inotify instances reached or too many open files");
+						}
+						return FileSystems.getDefault().newWatchService();
+					});
+		}
+
+	}
 
 	@FunctionalInterface
 	interface WatcherAssertions {

@@ -116,8 +116,7 @@ public class ConfigReloadEndpoint {
 		if (watcher == null) {
 			return null;
 		}
-		WatchStatus status = watcher.getStatus();
-		return new WatchDescriptor(status.watching(), status.problem(), status.lastCheck());
+		return WatchDescriptor.of(watcher.getStatus());
 	}
 
 	private List<String> warnings() {
@@ -197,13 +196,23 @@ public class ConfigReloadEndpoint {
 	}
 
 	/**
-	 * The state of watching, checked by the watchdog.
+	 * The state of watching at this moment.
 	 *
+	 * @param mode the mode in use: {@code native}, {@code polling} or {@code off}
 	 * @param watching whether changes are being watched right now
-	 * @param problem why watching is degraded, or {@code null}
-	 * @param lastCheck when the watchdog last checked
+	 * @param since when the mode in use started
+	 * @param problem why watching is degraded (for example why native watching fell back
+	 * to polling, and the fix), or {@code null}
+	 * @param lastEvent when the last file-system event arrived
+	 * @param lastCheck when the watched paths' metadata was last checked
 	 */
-	public record WatchDescriptor(boolean watching, @Nullable String problem, @Nullable Instant lastCheck) {
+	public record WatchDescriptor(String mode, boolean watching, @Nullable Instant since, @Nullable String problem,
+			@Nullable Instant lastEvent, @Nullable Instant lastCheck) {
+
+		static WatchDescriptor of(WatchStatus status) {
+			return new WatchDescriptor(lowerCase(status.mode()), status.watching(), status.since(), status.problem(),
+					status.lastEvent(), status.lastCheck());
+		}
 
 	}
 
