@@ -16,11 +16,12 @@ import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -29,21 +30,17 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Watches the configured paths and triggers reloads. One model: file-system events
- * ({@link WatchService}) for speed, and a periodic {@link MetadataScan metadata check}
- * (no file is read) as the guarantee that covers whatever events miss: a remount, an edit
- * inside a kubelet version directory, lost events, a dead watch. The check also brings
- * the watched directories up to date (a directory with a new file key is watched again,
- * the new version directory after a kubelet swap) and starts native watching again when
- * it stopped or was unavailable. Polling mode is the same check alone, every
- * {@code poll-interval}. The kubelet's {@code ..data} swap and an {@code OVERFLOW} reload
- * at once; other writes are coalesced over the quiet period so that a half-written file
- * is not read. Whether anything changed is decided by the content that the reload reads.
+ * Watches the configured paths and triggers reloads: file-system events for speed, and a
+ * periodic {@link MetadataScan metadata check} (stat only) as the guarantee for what
+ * events miss (a remount, an edit in a kubelet version directory, lost events, a dead
+ * watch), which also re-registers changed directories and restarts native watching.
+ * Polling mode is the check alone, every {@code poll-interval}. A {@code ..data} swap and
+ * an {@code OVERFLOW} are checked at once, other writes after the quiet period; the
+ * content read decides whether anything changed.
  * <p>
- * State: the reload thread and the pending quiet-period reload; the native watch, if
- * any; the last scan (what the content read last looked like); and the status (since,
- * problem, last event, last check). Scans, registrations and reloads all run on the
- * reload thread.
+ * State: the reload thread; the quiet-period deadline and whether the refresh after it is
+ * forced; the native watch, if any; the last scan (what the content read last looked
+ * like); the status (since, problem, last event, last check).
  *
  * @author config-lag
  */
@@ -53,7 +50,7 @@ public final class ConfigWatcher implements SmartLifecycle {
 
 	private final ConfigReloader reloader;
 
-	private final List<WatchedPath> paths;
+	private final List<Path> paths;
 
 	private final boolean nativeRequested;
 
@@ -63,17 +60,15 @@ public final class ConfigWatcher implements SmartLifecycle {
 
 	private final Duration quietPeriod;
 
-	private final WatchServiceFactory watchServiceFactory;
+	private final Callable<WatchService> watchServiceFactory;
 
 	private final Object monitor = new Object();
 
-	private volatile boolean running;
+	private volatile @Nullable ScheduledExecutorService executor;
 
-	private @Nullable ScheduledExecutorService executor;
+	private volatile long quietUntil;
 
-	private @Nullable ScheduledFuture<?> pending;
-
-	private boolean pendingForced;
+	private final AtomicBoolean forced = new AtomicBoolean();
 
 	private volatile @Nullable NativeWatch nativeWatch;
 
@@ -89,14 +84,13 @@ public final class ConfigWatcher implements SmartLifecycle {
 
 	public ConfigWatcher(ConfigReloader reloader, WatchMode mode, Duration pollInterval, Duration quietPeriod,
 			Duration checkInterval) {
-		this(reloader, mode, pollInterval, quietPeriod, checkInterval,
-				() -> FileSystems.getDefault().newWatchService());
+		this(reloader, mode, pollInterval, quietPeriod, checkInterval, FileSystems.getDefault()::newWatchService);
 	}
 
 	public ConfigWatcher(ConfigReloader reloader, WatchMode mode, Duration pollInterval, Duration quietPeriod,
-			Duration checkInterval, WatchServiceFactory watchServiceFactory) {
+			Duration checkInterval, Callable<WatchService> watchServiceFactory) {
 		this.reloader = reloader;
-		this.paths = reloader.getReader().getPaths();
+		this.paths = reloader.getReader().getPaths().stream().map(WatchedPath::path).toList();
 		this.nativeRequested = resolve(mode) == WatchMode.NATIVE;
 		this.pollInterval = pollInterval;
 		this.quietPeriod = quietPeriod;
@@ -105,25 +99,21 @@ public final class ConfigWatcher implements SmartLifecycle {
 	}
 
 	/**
-	 * Return the state of watching at this moment, for the endpoint and the health
-	 * indicator.
+	 * Return the state of watching at this moment.
 	 * @return the status
 	 */
 	public WatchStatus getStatus() {
-		if (!this.running) {
-			return new WatchStatus(WatchStatus.Mode.OFF, false, this.since, this.problem, this.lastEvent,
-					this.lastCheck);
-		}
-		WatchStatus.Mode mode = isNative() ? WatchStatus.Mode.NATIVE : WatchStatus.Mode.POLLING;
-		return new WatchStatus(mode, true, this.since, this.problem, this.lastEvent, this.lastCheck);
+		WatchStatus.Mode mode = !isRunning() ? WatchStatus.Mode.OFF
+				: isNative() ? WatchStatus.Mode.NATIVE : WatchStatus.Mode.POLLING;
+		return new WatchStatus(mode, isRunning(), this.since, this.problem, this.lastEvent, this.lastCheck);
 	}
 
 	/**
-	 * Return the mode in use: {@code native} or {@code polling}.
-	 * @return the effective mode
+	 * Return the mode in use.
+	 * @return {@code native} or {@code polling}
 	 */
 	public WatchMode getMode() {
-		return (this.running ? isNative() : this.nativeRequested) ? WatchMode.NATIVE : WatchMode.POLLING;
+		return (isRunning() ? isNative() : this.nativeRequested) ? WatchMode.NATIVE : WatchMode.POLLING;
 	}
 
 	private boolean isNative() {
@@ -134,7 +124,7 @@ public final class ConfigWatcher implements SmartLifecycle {
 	@Override
 	public void start() {
 		synchronized (this.monitor) {
-			if (this.running) {
+			if (isRunning()) {
 				return;
 			}
 			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
@@ -143,18 +133,14 @@ public final class ConfigWatcher implements SmartLifecycle {
 				return thread;
 			});
 			this.executor = executor;
-			this.running = true;
 			this.since = Instant.now();
+			// The first check reloads if anything was written since the initial read
 			MetadataScan scan = MetadataScan.of(this.paths);
-			this.lastScan = scan;
+			this.lastScan = scan.writtenAfter(this.reloader.current().lastWritten()) ? null : scan;
 			if (this.nativeRequested) {
 				startNative();
 			}
-			// A write between the initial read and now would otherwise go unnoticed
-			boolean missed = scan.writtenAfter(this.reloader.current().lastWritten());
-			executor.execute(() -> refresh(ReloadTrigger.POLL, missed));
-			executor.schedule(this::check, interval(), TimeUnit.NANOSECONDS);
-			logger.debug("Watching " + paths() + " (" + getMode().name().toLowerCase(Locale.ROOT) + ")");
+			executor.execute(this::check);
 		}
 	}
 
@@ -162,11 +148,9 @@ public final class ConfigWatcher implements SmartLifecycle {
 	public void stop() {
 		ScheduledExecutorService executor;
 		synchronized (this.monitor) {
-			this.running = false;
 			closeNative();
 			executor = this.executor;
 			this.executor = null;
-			this.pending = null;
 		}
 		if (executor != null) {
 			executor.shutdownNow();
@@ -181,12 +165,11 @@ public final class ConfigWatcher implements SmartLifecycle {
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.executor != null;
 	}
 
 	/**
-	 * Resolve {@code auto} to the mode to use: native where the JDK's watch service is
-	 * native.
+	 * Resolve {@code auto}: native where the JDK's watch service is native.
 	 * @param mode the configured mode
 	 * @return {@code native} or {@code polling}
 	 */
@@ -203,22 +186,22 @@ public final class ConfigWatcher implements SmartLifecycle {
 	}
 
 	/**
-	 * The periodic check: start native watching if it is wanted and not running, then
-	 * scan and reload if the metadata changed; every {@code check-interval} while native
-	 * watching runs, every {@code poll-interval} otherwise.
+	 * The periodic check, every {@code check-interval} while native watching runs, every
+	 * {@code poll-interval} otherwise.
 	 */
 	private void check() {
 		try {
-			this.lastCheck = Instant.now();
 			if (this.nativeRequested && !isNative()) {
 				startNative();
 			}
 			refresh(ReloadTrigger.POLL, false);
+			this.lastCheck = Instant.now();
 		}
 		finally {
 			synchronized (this.monitor) {
-				if (this.running && this.executor != null) {
-					this.executor.schedule(this::check, interval(), TimeUnit.NANOSECONDS);
+				ScheduledExecutorService executor = this.executor;
+				if (executor != null) {
+					executor.schedule(this::check, interval(), TimeUnit.NANOSECONDS);
 				}
 			}
 		}
@@ -229,60 +212,48 @@ public final class ConfigWatcher implements SmartLifecycle {
 	}
 
 	/**
-	 * Scan the paths, bring the watched directories up to date and reload if the
-	 * metadata changed since the last reload or if the reload is forced.
+	 * Scan, bring the watched directories up to date, and reload if forced or if the
+	 * metadata changed since the last reload.
 	 */
 	private void refresh(ReloadTrigger trigger, boolean force) {
-		try {
-			MetadataScan scan = MetadataScan.of(this.paths);
-			NativeWatch nativeWatch = this.nativeWatch;
-			if (nativeWatch != null) {
-				try {
-					nativeWatch.sync(scan.directories());
-				}
-				catch (IOException | RuntimeException ex) {
-					fallBack(ex);
-				}
+		MetadataScan scan = MetadataScan.of(this.paths);
+		NativeWatch nativeWatch = this.nativeWatch;
+		if (nativeWatch != null) {
+			try {
+				nativeWatch.sync(scan.directories());
 			}
-			if (force || scan.differsFrom(this.lastScan)) {
-				this.reloader.reload(trigger);
-				this.lastScan = scan;
+			catch (IOException | RuntimeException ex) {
+				fallBack(ex);
 			}
 		}
-		catch (RuntimeException ex) {
-			logger.error("Config check failed", ex);
+		if (force || scan.differsFrom(this.lastScan)) {
+			this.reloader.reload(trigger);
+			this.lastScan = scan;
 		}
 	}
 
 	/**
-	 * Start native watching. On failure, fall back to polling (the next checks try
-	 * again); on success after a fallback, say so.
+	 * Start native watching, or fall back to polling (the next check tries again).
 	 */
 	private void startNative() {
 		synchronized (this.monitor) {
-			if (!this.running) {
+			if (!isRunning()) {
 				return;
 			}
 			if (this.nativeWatch != null) {
-				logger.warn("Watching " + paths() + " with file system events stopped; starting it again");
+				logger.warn("Watching " + this.paths + " with file system events stopped; starting it again");
 				closeNative();
 			}
-			NativeWatch nativeWatch = null;
 			try {
-				nativeWatch = new NativeWatch(this.watchServiceFactory.create(), this::onEvents);
-				nativeWatch.sync(MetadataScan.of(this.paths).directories());
-				nativeWatch.start();
+				this.nativeWatch = NativeWatch.start(this.watchServiceFactory.call(), this,
+						MetadataScan.of(this.paths).directories());
 			}
-			catch (IOException | RuntimeException ex) {
-				if (nativeWatch != null) {
-					nativeWatch.close();
-				}
+			catch (Exception ex) {
 				fallBack(ex);
 				return;
 			}
-			this.nativeWatch = nativeWatch;
 			if (this.problem != null) {
-				logger.info("Watching " + paths() + " with file system events again");
+				logger.info("Watching " + this.paths + " with file system events again");
 				this.problem = null;
 				this.since = Instant.now();
 			}
@@ -290,30 +261,23 @@ public final class ConfigWatcher implements SmartLifecycle {
 	}
 
 	/**
-	 * Stop native watching after a failure; the first failure since native watching last
-	 * worked logs one WARN with the cause and its fix.
+	 * Stop native watching after a failure; the first one since it last worked logs one
+	 * WARN with the cause and the fix.
 	 */
 	private void fallBack(Exception ex) {
 		synchronized (this.monitor) {
 			closeNative();
 			if (this.problem == null) {
-				this.problem = "File system events unavailable (" + ex.getMessage() + "); checking every "
-						+ this.pollInterval.toMillis() + " ms instead until they are available again" + fix(ex);
+				String message = String.valueOf(ex.getMessage());
+				String fix = message.contains("inotify instances")
+						? "; raise fs.inotify.max_user_instances (sysctl) or the open-file limit"
+						: message.contains("inotify watches") ? "; raise fs.inotify.max_user_watches (sysctl)" : "";
+				this.problem = "File system events unavailable (" + message + "); checking every "
+						+ this.pollInterval.toMillis() + " ms instead until they are available again" + fix;
 				this.since = Instant.now();
-				logger.warn("Watching " + paths() + ": " + this.problem);
+				logger.warn("Watching " + this.paths + ": " + this.problem);
 			}
 		}
-	}
-
-	private static String fix(Exception ex) {
-		String message = String.valueOf(ex.getMessage());
-		if (message.contains("inotify instances")) {
-			return "; raise fs.inotify.max_user_instances (sysctl) or the open-file limit";
-		}
-		if (message.contains("inotify watches")) {
-			return "; raise fs.inotify.max_user_watches (sysctl)";
-		}
-		return "";
 	}
 
 	private void closeNative() {
@@ -325,16 +289,11 @@ public final class ConfigWatcher implements SmartLifecycle {
 	}
 
 	/**
-	 * React to the events of one watched directory: the kubelet's {@code ..data} swap and
-	 * an {@code OVERFLOW} (events were lost) reload at once; a change in a watched
-	 * directory reloads after the quiet period; a change in a kubelet version directory or
-	 * in the visible entries of a kubelet volume (a key link, or a file put in its place)
-	 * and an invalidated key are checked after the quiet period (the kubelet's own links,
-	 * and its removal of the old version, change no metadata that the check compares);
-	 * hidden names are ignored.
-	 * @param directory the watched directory, {@code null} if unknown
-	 * @param events the events
-	 * @param keyValid whether the watch key is still valid
+	 * React to the events of one directory: a {@code ..data} swap or {@code OVERFLOW} is
+	 * checked at once, anything else after the quiet period (the kubelet's own links and
+	 * old versions change nothing the check compares); a change in a plain directory
+	 * reloads even if its metadata looks unchanged (two writes within one timestamp
+	 * tick); hidden names are ignored.
 	 */
 	void onEvents(@Nullable Path directory, List<WatchEvent<?>> events, boolean keyValid) {
 		this.lastEvent = Instant.now();
@@ -358,56 +317,36 @@ public final class ConfigWatcher implements SmartLifecycle {
 			}
 		}
 		if (now || reload || check) {
-			schedule(now || reload, now ? 0 : this.quietPeriod.toNanos());
+			schedule(reload, now ? 0 : this.quietPeriod.toNanos());
 		}
 	}
 
 	private boolean isRelevant(Path changed) {
-		for (WatchedPath watched : this.paths) {
-			Path path = watched.path();
-			if (changed.startsWith(path) || path.startsWith(changed)) {
-				return true;
-			}
-		}
-		return false;
+		return this.paths.stream().anyMatch((path) -> changed.startsWith(path) || path.startsWith(changed));
 	}
 
 	/**
-	 * Schedule a refresh, replacing the pending one (a forced refresh stays forced).
+	 * Refresh at once, or once no event arrived for the quiet period; forced if any event
+	 * since the last refresh asked for it.
 	 */
 	private void schedule(boolean force, long delayNanos) {
-		synchronized (this.monitor) {
-			if (this.executor == null) {
-				return;
-			}
-			if (this.pending != null) {
-				this.pending.cancel(false);
-			}
-			this.pendingForced |= force;
-			this.pending = this.executor.schedule(() -> {
-				boolean forced;
-				synchronized (this.monitor) {
-					forced = this.pendingForced;
-					this.pendingForced = false;
-					this.pending = null;
-				}
-				refresh(ReloadTrigger.WATCH, forced);
-			}, delayNanos, TimeUnit.NANOSECONDS);
+		this.forced.compareAndSet(false, force);
+		if (delayNanos > 0) {
+			this.quietUntil = System.nanoTime() + delayNanos;
 		}
-	}
-
-	private List<Path> paths() {
-		return this.paths.stream().map(WatchedPath::path).toList();
-	}
-
-	/**
-	 * Creates the {@link WatchService}.
-	 */
-	@FunctionalInterface
-	interface WatchServiceFactory {
-
-		WatchService create() throws IOException;
-
+		ScheduledExecutorService executor = this.executor;
+		try {
+			if (executor != null) {
+				executor.schedule(() -> {
+					if (delayNanos == 0 || System.nanoTime() - this.quietUntil >= 0) {
+						refresh(ReloadTrigger.WATCH, this.forced.getAndSet(false));
+					}
+				}, delayNanos, TimeUnit.NANOSECONDS);
+			}
+		}
+		catch (RejectedExecutionException ex) {
+			// Stopping
+		}
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.configlag.watch;
 
 import io.configlag.mount.MountedConfigReader;
-import io.configlag.mount.WatchedPath;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,17 +19,15 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One metadata check of the watched paths ({@code stat} and link targets; no file is
- * read): a description of every entry whose change can change the content (file key,
- * that is device and inode, size, modification time, link target), and the directories
- * to watch for events with their file keys. In a kubelet volume the entries are the
- * volume directory (a remount changes its file key), the {@code ..data} link, the tree of
- * the version it links to, and any visible entry that is not the kubelet's link into
- * {@code ..data} (a file put in its place, as {@code sed -i} does); elsewhere the visible
- * tree, links followed. A missing path is watched through its nearest existing ancestor.
+ * One metadata check of the watched paths, {@code stat} and link targets only: every entry
+ * whose change can change the content (file key, that is device and inode, size,
+ * modification time, link target) and the directories to watch with their file keys. In
+ * a kubelet volume: the volume's file key (a remount changes it), {@code ..data}, the tree
+ * of its version, and visible entries other than the kubelet's links (a file that
+ * replaced one, as {@code sed -i} does). Elsewhere the visible tree, links followed; a
+ * missing path is watched through its nearest existing ancestor.
  * <p>
- * State: the result of one scan (entries, directories, newest write); never changed
- * after {@link #of}.
+ * State: one scan's result (entries, directories, newest write), fixed after {@link #of}.
  *
  * @author config-lag
  */
@@ -47,18 +44,14 @@ final class MetadataScan {
 	private MetadataScan() {
 	}
 
-	static MetadataScan of(List<WatchedPath> paths) {
+	static MetadataScan of(List<Path> paths) {
 		MetadataScan scan = new MetadataScan();
-		for (WatchedPath watched : paths) {
-			scan.scan(watched.path());
-		}
+		paths.forEach(scan::scan);
 		return scan;
 	}
 
 	/**
-	 * Tell whether the content may differ from what another scan saw.
-	 * @param other the other scan, {@code null} if there is none
-	 * @return whether any entry differs
+	 * Tell whether any entry differs from another scan ({@code null}: there is none).
 	 */
 	boolean differsFrom(@Nullable MetadataScan other) {
 		return other == null || !this.entries.equals(other.entries);
@@ -69,9 +62,8 @@ final class MetadataScan {
 	}
 
 	/**
-	 * Tell whether a file was written, or {@code ..data} swapped, after the given time.
-	 * @param time a time, {@code null} if nothing was read: then whether anything exists
-	 * @return whether the content may be newer
+	 * Tell whether a file was written, or {@code ..data} swapped, after the given time (if
+	 * {@code null}, nothing was read: whether anything exists).
 	 */
 	boolean writtenAfter(@Nullable Instant time) {
 		return (time != null) ? this.newest != null && this.newest.isAfter(time) : this.newest != null;
@@ -79,40 +71,35 @@ final class MetadataScan {
 
 	private void scan(Path path) {
 		Path parent = path.getParent();
-		if (Files.isDirectory(path) && MountedConfigReader.isKubeletVolume(path)) {
-			this.entries.put(path, describe(path));
-			scanVolume(path);
-			try (Stream<Path> children = Files.list(path)) {
-				children.filter((child) -> !MountedConfigReader.isHidden(child) && !isKubeletLink(child))
-					.forEach((child) -> this.entries.put(child, describe(child)));
+		if (Files.isDirectory(path)) {
+			if (MountedConfigReader.isKubeletVolume(path)) {
+				scanVolume(path);
 			}
-			catch (IOException | UncheckedIOException ex) {
-				this.entries.put(path, "failed " + ex.getClass().getSimpleName());
+			else {
+				scanTree(path);
 			}
+			return;
 		}
-		else if (Files.isDirectory(path)) {
-			scanTree(path);
-		}
-		else if (parent != null && MountedConfigReader.isKubeletVolume(parent)) {
-			this.entries.put(path, describe(path));
+		this.entries.put(path, describe(path));
+		if (parent != null && MountedConfigReader.isKubeletVolume(parent)) {
 			scanVolume(parent);
+			return;
 		}
-		else {
-			this.entries.put(path, describe(path));
-			while (parent != null && !Files.isDirectory(parent)) {
-				parent = parent.getParent();
-			}
-			if (parent != null) {
-				watch(parent);
-			}
+		while (parent != null && !Files.isDirectory(parent)) {
+			parent = parent.getParent();
+		}
+		if (parent != null) {
+			watch(parent);
 		}
 	}
 
 	/**
-	 * Watch a kubelet volume and record where {@code ..data} links to, when it was
-	 * swapped, and the tree of the version it links to.
+	 * Watch a kubelet volume and record its file key, where {@code ..data} links to and
+	 * when it was swapped, the tree of that version, and the visible entries that are not
+	 * the kubelet's links.
 	 */
 	private void scanVolume(Path volume) {
+		this.entries.put(volume, describe(volume));
 		watch(volume);
 		Path link = volume.resolve(MountedConfigReader.DATA_LINK);
 		try {
@@ -123,6 +110,13 @@ final class MetadataScan {
 		}
 		catch (IOException ex) {
 			this.entries.put(link, "missing");
+		}
+		try (Stream<Path> children = Files.list(volume)) {
+			children.filter((child) -> !MountedConfigReader.isHidden(child) && !isKubeletLink(child))
+				.forEach((child) -> this.entries.put(child, describe(child)));
+		}
+		catch (IOException | UncheckedIOException ex) {
+			this.entries.put(volume, "failed " + ex.getClass().getSimpleName());
 		}
 	}
 
@@ -137,7 +131,8 @@ final class MetadataScan {
 
 	private void scanTree(Path root) {
 		try (Stream<Path> tree = Files.walk(root, MAX_DEPTH, FileVisitOption.FOLLOW_LINKS)) {
-			tree.filter((path) -> path.equals(root) || !isHidden(root.relativize(path))).forEach((path) -> {
+			// Hidden entries (and everything below a hidden directory) are never read
+			tree.filter((path) -> !("/" + root.relativize(path)).contains("/.")).forEach((path) -> {
 				this.entries.put(path, describe(path));
 				if (Files.isDirectory(path)) {
 					watch(path);
@@ -150,15 +145,6 @@ final class MetadataScan {
 		}
 	}
 
-	private static boolean isHidden(Path relative) {
-		for (Path name : relative) {
-			if (name.toString().startsWith(".")) {
-				return true;
-			}
-		}
-		return false;
-	}
-
 	private void watch(Path directory) {
 		try {
 			this.directories.put(directory, Files.readAttributes(directory, BasicFileAttributes.class).fileKey());
@@ -169,9 +155,7 @@ final class MetadataScan {
 	}
 
 	/**
-	 * Describe one entry: its attributes and, for a link, its target and the attributes
-	 * of what it links to. A directory is described by its file key only (creating a
-	 * hidden file in it changes its modification time).
+	 * Describe an entry, and a link's target; a directory by its file key only.
 	 */
 	private String describe(Path path) {
 		try {

@@ -10,7 +10,6 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,16 +19,12 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link WatchService}, the thread that takes its events, and the directories
- * registered with it. Like Boot's {@code FileWatcher} (in
- * {@code org.springframework.boot.autoconfigure.ssl}), the directory of an event is the
- * key's {@link WatchKey#watchable() watchable}; unlike it, the set of directories is
- * brought up to date at every metadata check, so that a directory that was replaced or
- * mounted over (a new file key) is watched again and a kubelet volume's new version
- * directory is watched after each swap.
+ * A {@link WatchService}, its thread, and the directories registered with it; as in
+ * Boot's {@code FileWatcher} an event's directory is its key's watchable, but the
+ * directories are brought up to date at every metadata check.
  * <p>
- * State: the service, its thread, whether it is open, and for each registered directory
- * its key and the file key (device and inode) it had when it was registered.
+ * State: the service, its thread, whether it is open, and each registered directory's
+ * key and file key (device and inode) at registration.
  *
  * @author config-lag
  */
@@ -39,7 +34,7 @@ final class NativeWatch {
 
 	private final WatchService service;
 
-	private final Listener listener;
+	private final ConfigWatcher listener;
 
 	private final Thread thread;
 
@@ -47,15 +42,25 @@ final class NativeWatch {
 
 	private volatile boolean open = true;
 
-	NativeWatch(WatchService service, Listener listener) {
+	private NativeWatch(WatchService service, ConfigWatcher listener) {
 		this.service = service;
 		this.listener = listener;
 		this.thread = new Thread(this::run, "config-lag-watcher");
 		this.thread.setDaemon(true);
 	}
 
-	void start() {
-		this.thread.start();
+	static NativeWatch start(WatchService service, ConfigWatcher listener, Map<Path, @Nullable Object> directories)
+			throws IOException {
+		NativeWatch watch = new NativeWatch(service, listener);
+		try {
+			watch.sync(directories);
+		}
+		catch (IOException | RuntimeException ex) {
+			watch.close();
+			throw ex;
+		}
+		watch.thread.start();
+		return watch;
 	}
 
 	boolean isAlive() {
@@ -63,24 +68,20 @@ final class NativeWatch {
 	}
 
 	/**
-	 * Watch exactly the given directories: register those not registered yet, register
-	 * again those whose file key changed or whose key was invalidated, cancel the others.
-	 * A directory that disappears meanwhile is skipped (the next check sees what
-	 * replaced it).
-	 * @param directories the directories with their file keys
+	 * Watch exactly the given directories (path to file key): a directory replaced or
+	 * mounted over (a new file key) or whose key was invalidated is registered again.
 	 * @throws IOException if an existing directory cannot be watched
 	 */
 	synchronized void sync(Map<Path, @Nullable Object> directories) throws IOException {
-		Iterator<Map.Entry<Path, Registration>> registrations = this.registered.entrySet().iterator();
-		while (registrations.hasNext()) {
-			Map.Entry<Path, Registration> entry = registrations.next();
-			Registration registration = entry.getValue();
-			if (!directories.containsKey(entry.getKey()) || !registration.key().isValid()
-					|| !Objects.equals(registration.fileKey(), directories.get(entry.getKey()))) {
-				registration.key().cancel();
-				registrations.remove();
+		this.registered.entrySet().removeIf((entry) -> {
+			WatchKey key = entry.getValue().key();
+			boolean stale = !key.isValid() || !directories.containsKey(entry.getKey())
+					|| !Objects.equals(entry.getValue().fileKey(), directories.get(entry.getKey()));
+			if (stale) {
+				key.cancel();
 			}
-		}
+			return stale;
+		});
 		for (Map.Entry<Path, @Nullable Object> entry : directories.entrySet()) {
 			Path directory = entry.getKey();
 			if (!this.registered.containsKey(directory)) {
@@ -116,9 +117,6 @@ final class NativeWatch {
 				key = this.service.take();
 			}
 			catch (InterruptedException | ClosedWatchServiceException ex) {
-				if (this.open) {
-					logger.warn("The config watch service closed unexpectedly; the next check starts a new one");
-				}
 				return;
 			}
 			List<WatchEvent<?>> events = key.pollEvents();
@@ -130,16 +128,6 @@ final class NativeWatch {
 				logger.error("Failed to handle file system events", ex);
 			}
 		}
-	}
-
-	/**
-	 * Receives the events of one watched directory.
-	 */
-	@FunctionalInterface
-	interface Listener {
-
-		void onEvents(@Nullable Path directory, List<WatchEvent<?>> events, boolean keyValid);
-
 	}
 
 	private record Registration(WatchKey key, @Nullable Object fileKey) {

@@ -237,6 +237,7 @@ class ConfigWatcherTests {
 		// With native events the metadata check is off: the event in the version directory applies it
 		runner(mode, volume.directory().toString()).withPropertyValues("config.lag.watch.check-interval=1h")
 			.run((context) -> {
+				awaitFirstCheck(context);
 				Files.writeString(volume.path("config.yaml"), "app:\n  name: edited\n");
 				ReloadEvents.awaitApplied(context, 1);
 				assertThat(app(context).getName()).isEqualTo("edited");
@@ -251,6 +252,7 @@ class ConfigWatcherTests {
 		KubeletVolume volume = volume(Map.of("config.yaml", "app:\n  name: one\n"));
 		runner(mode, volume.directory().toString()).withPropertyValues("config.lag.watch.check-interval=1h")
 			.run((context) -> {
+				awaitFirstCheck(context);
 				// GNU sed -i writes a temporary file next to the link and renames it over the link
 				Process sed = new ProcessBuilder("sed", "-i", "s/one/sed/", volume.path("config.yaml").toString())
 					.inheritIO()
@@ -264,6 +266,14 @@ class ConfigWatcherTests {
 			});
 	}
 
+
+	/**
+	 * Wait for the check that runs at start, so that only the change under test can find
+	 * a difference.
+	 */
+	private static void awaitFirstCheck(AssertableApplicationContext context) {
+		await().atMost(TIMEOUT).until(() -> context.getBean(ConfigWatcher.class).getStatus().lastCheck() != null);
+	}
 
 	private static AppProperties app(AssertableApplicationContext context) {
 		return context.getBean(AppProperties.class);
