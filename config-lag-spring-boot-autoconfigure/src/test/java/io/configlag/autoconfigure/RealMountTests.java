@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * test may mount (Linux, root with {@code CAP_SYS_ADMIN}): the unmount reveals an empty
  * mount point, which is rejected and keeps the last good version; the remounted volume is
  * then applied. A mount over a watched directory produces no inotify event at all (the
- * watch stays on the inode that was mounted over), so in native mode it is the watchdog's
+ * watch stays on the inode that was mounted over), so in native mode it is the
  * metadata check that finds the remount.
  */
 @EnabledOnOs(OS.LINUX)

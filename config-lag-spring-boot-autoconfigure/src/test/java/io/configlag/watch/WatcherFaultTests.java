@@ -1,15 +1,21 @@
 package io.configlag.watch;
 
-import io.configlag.WatchStatus;
-
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
 import io.configlag.ReloadTrigger;
-import io.configlag.reload.ConfigReloader;
-
+import io.configlag.WatchStatus;
+import io.configlag.actuate.endpoint.ConfigReloadEndpoint.WatchDescriptor;
+import io.configlag.actuate.endpoint.ConfigReloadEndpoint;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
+import io.configlag.autoconfigure.ConfigReloadEndpointAutoConfiguration;
+import io.configlag.autoconfigure.ConfigReloadHealthContributorAutoConfiguration;
+import io.configlag.health.ConfigReloadHealthIndicator;
+import io.configlag.reload.ConfigReloader;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
+import io.configlag.watch.ConfigWatcherTests.AppProperties;
+import io.configlag.watch.ConfigWatcherTests.TestConfiguration;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -22,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,26 +37,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
-import java.util.concurrent.Callable;
-import io.configlag.watch.ConfigWatcherTests.AppProperties;
-import io.configlag.watch.ConfigWatcherTests.TestConfiguration;
-
-import io.configlag.actuate.endpoint.ConfigReloadEndpoint;
-import io.configlag.actuate.endpoint.ConfigReloadEndpoint.WatchDescriptor;
-import io.configlag.autoconfigure.ConfigReloadEndpointAutoConfiguration;
-import io.configlag.autoconfigure.ConfigReloadHealthContributorAutoConfiguration;
-import io.configlag.health.ConfigReloadHealthIndicator;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -150,7 +146,7 @@ class WatcherFaultTests {
 	}
 
 	@Test
-	void watchdogReestablishesADeadWatcher() {
+	void metadataCheckReestablishesADeadWatcher() {
 		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config"))
 			.write(Map.of("config.yaml", "app:\n  name: one\n"));
 		AtomicReference<WatchService> created = new AtomicReference<>();
@@ -162,7 +158,7 @@ class WatcherFaultTests {
 		withWatcher(volume.directory(), factory, (context, watcher) -> {
 			WatchService first = created.get();
 			first.close();
-			// A change made while nobody watches is not lost: the watchdog re-establishes
+			// A change made while nobody watches is not lost: the metadata check re-establishes
 			// watching and compares the file metadata
 			volume.update("config.yaml", "app:\n  name: two\n");
 			ReloadEvents.awaitApplied(context, 1);
