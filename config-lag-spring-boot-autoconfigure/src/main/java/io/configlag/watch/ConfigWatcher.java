@@ -218,17 +218,22 @@ public final class ConfigWatcher implements SmartLifecycle {
 	private void refresh(ReloadTrigger trigger, boolean force) {
 		MetadataScan scan = MetadataScan.of(this.paths);
 		NativeWatch nativeWatch = this.nativeWatch;
-		if (nativeWatch != null) {
-			try {
+		try {
+			if (nativeWatch != null) {
 				nativeWatch.sync(scan.directories());
 			}
-			catch (IOException | RuntimeException ex) {
-				fallBack(ex);
+		}
+		catch (IOException | RuntimeException ex) {
+			fallBack(ex);
+		}
+		try {
+			if (force || scan.differsFrom(this.lastScan)) {
+				this.reloader.reload(trigger);
+				this.lastScan = scan;
 			}
 		}
-		if (force || scan.differsFrom(this.lastScan)) {
-			this.reloader.reload(trigger);
-			this.lastScan = scan;
+		catch (RuntimeException ex) {
+			logger.error("Config reload failed", ex);
 		}
 	}
 
@@ -293,7 +298,7 @@ public final class ConfigWatcher implements SmartLifecycle {
 	 * checked at once, anything else after the quiet period (the kubelet's own links and
 	 * old versions change nothing the check compares); a change in a plain directory
 	 * reloads even if its metadata looks unchanged (two writes within one timestamp
-	 * tick); hidden names are ignored.
+	 * tick); hidden names (kubelet bookkeeping, editor files) are ignored.
 	 */
 	void onEvents(@Nullable Path directory, List<WatchEvent<?>> events, boolean keyValid) {
 		this.lastEvent = Instant.now();
@@ -302,17 +307,16 @@ public final class ConfigWatcher implements SmartLifecycle {
 		boolean check = !keyValid;
 		for (WatchEvent<?> event : events) {
 			String name = (event.context() != null) ? event.context().toString() : "";
+			boolean hidden = name.startsWith(".");
 			if (event.kind() == StandardWatchEventKinds.OVERFLOW || directory == null
 					|| MountedConfigReader.DATA_LINK.equals(name)) {
 				now = true;
 			}
-			else if (name.startsWith(".")) {
-				// kubelet bookkeeping (..<timestamp>, ..data_tmp) or a hidden editor file
-			}
-			else if (MountedConfigReader.isHidden(directory) || MountedConfigReader.isKubeletVolume(directory)) {
+			else if (!hidden && (MountedConfigReader.isHidden(directory)
+					|| MountedConfigReader.isKubeletVolume(directory))) {
 				check = true;
 			}
-			else if (isRelevant(directory.resolve(name))) {
+			else if (!hidden && isRelevant(directory.resolve(name))) {
 				reload = true;
 			}
 		}
