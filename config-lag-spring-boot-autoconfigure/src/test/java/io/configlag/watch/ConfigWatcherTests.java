@@ -241,8 +241,14 @@ class ConfigWatcherTests {
 				Files.writeString(volume.path("config.yaml"), "app:\n  name: edited\n");
 				ReloadEvents.awaitApplied(context, 1);
 				assertThat(app(context).getName()).isEqualTo("edited");
-				assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).trigger())
-					.isEqualTo((mode == WatchMode.NATIVE) ? ReloadTrigger.WATCH : ReloadTrigger.POLL);
+				// After a swap the new version directory is the one watched
+				volume.update("config.yaml", "app:\n  name: swapped\n");
+				ReloadEvents.awaitApplied(context, 2);
+				Files.writeString(volume.path("config.yaml"), "app:\n  name: edited again\n");
+				ReloadEvents.awaitApplied(context, 3);
+				assertThat(app(context).getName()).isEqualTo("edited again");
+				assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED)).extracting(ConfigReloadResult::trigger)
+					.containsOnly((mode == WatchMode.NATIVE) ? ReloadTrigger.WATCH : ReloadTrigger.POLL);
 			});
 	}
 
