@@ -193,6 +193,7 @@ class WatcherFaultTests {
 				assertThat(described.mode()).isEqualTo("polling");
 				assertThat(described.problem()).isEqualTo(status.problem());
 				assertThat(endpoint.configReload().watchMode()).isEqualTo("polling");
+				assertThat(endpoint.configReload().warnings()).contains(status.problem());
 				assertThat(health.health(true).getDetails()).containsEntry("watchMode", "polling")
 					.containsEntry("watchProblem", status.problem());
 				volume.update("config.yaml", "app:\n  name: two\n");
@@ -208,6 +209,7 @@ class WatcherFaultTests {
 				assertThat(watcher.getStatus().problem()).isNull();
 				assertThat(watcher.getStatus().since()).isAfter(status.since());
 				assertThat(endpoint.configReload().watch().mode()).isEqualTo("native");
+				assertThat(endpoint.configReload().warnings()).doesNotContain(status.problem());
 				assertThat(health.health(true).getDetails()).containsEntry("watchMode", "native")
 					.doesNotContainKey("watchProblem");
 				assertThat(output.getOut()).contains("with file system events again");

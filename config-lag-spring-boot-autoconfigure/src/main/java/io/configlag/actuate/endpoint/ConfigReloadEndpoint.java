@@ -121,7 +121,12 @@ public class ConfigReloadEndpoint {
 
 	private List<String> warnings() {
 		StartupChecks checks = (this.startupChecks != null) ? this.startupChecks.getIfAvailable() : null;
-		return (checks != null) ? checks.getWarnings() : List.of();
+		List<String> warnings = new ArrayList<>((checks != null) ? checks.getWarnings() : List.of());
+		WatchDescriptor watch = watch();
+		if (watch != null && watch.problem() != null) {
+			warnings.add(watch.problem());
+		}
+		return warnings;
 	}
 
 	ReloadDescriptor reload(boolean showUnsanitized) {
@@ -185,9 +190,9 @@ public class ConfigReloadEndpoint {
 	 * @param lastSuccess the last reload that applied a new version
 	 * @param counts the number of reloads per outcome ({@code applied},
 	 * {@code unchanged}, {@code rejected}) since the application started
-	 * @param warnings what was found at startup that keeps changes from reaching the
-	 * application ({@code subPath} mounts, non-atomic paths, beans that cannot be rebound
-	 * live)
+	 * @param warnings what keeps changes from reaching the application or delays them
+	 * ({@code subPath} mounts, non-atomic paths, beans that cannot be rebound live, a
+	 * fallback from file-system events to polling)
 	 */
 	public record ConfigReloadDescriptor(String version, @Nullable String watchMode, @Nullable WatchDescriptor watch,
 			List<PathDescriptor> paths, @Nullable ReloadDescriptor lastReload, @Nullable ReloadDescriptor lastSuccess,
