@@ -11,6 +11,7 @@ import io.configlag.reload.RestartStrategy;
 import io.configlag.reload.StartupChecks;
 import io.configlag.watch.ConfigWatcher;
 
+import java.nio.file.FileSystems;
 import java.time.Clock;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -77,7 +78,7 @@ public final class ConfigLagAutoConfiguration {
 	ConfigWatcher configLagWatcher(ConfigReloader reloader, ConfigLagProperties properties) {
 		ConfigLagProperties.Watch watch = properties.getWatch();
 		return new ConfigWatcher(reloader, watch.getMode(), watch.getPollInterval(), watch.getQuietPeriod(),
-				watch.getCheckInterval());
+				watch.getCheckInterval(), FileSystems.getDefault()::newWatchService);
 	}
 
 }

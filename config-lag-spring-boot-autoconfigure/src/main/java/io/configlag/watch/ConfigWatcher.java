@@ -83,11 +83,6 @@ public final class ConfigWatcher implements SmartLifecycle {
 	private volatile @Nullable Instant lastCheck;
 
 	public ConfigWatcher(ConfigReloader reloader, WatchMode mode, Duration pollInterval, Duration quietPeriod,
-			Duration checkInterval) {
-		this(reloader, mode, pollInterval, quietPeriod, checkInterval, FileSystems.getDefault()::newWatchService);
-	}
-
-	public ConfigWatcher(ConfigReloader reloader, WatchMode mode, Duration pollInterval, Duration quietPeriod,
 			Duration checkInterval, Callable<WatchService> watchServiceFactory) {
 		this.reloader = reloader;
 		this.paths = reloader.getReader().getPaths().stream().map(WatchedPath::path).toList();
@@ -250,7 +245,7 @@ public final class ConfigWatcher implements SmartLifecycle {
 				closeNative();
 			}
 			try {
-				this.nativeWatch = NativeWatch.start(this.watchServiceFactory.call(), this,
+				this.nativeWatch = new NativeWatch(this.watchServiceFactory.call(), this,
 						MetadataScan.of(this.paths).directories());
 			}
 			catch (Exception ex) {

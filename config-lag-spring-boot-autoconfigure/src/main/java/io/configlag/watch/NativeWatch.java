@@ -42,25 +42,23 @@ final class NativeWatch {
 
 	private volatile boolean open = true;
 
-	private NativeWatch(WatchService service, ConfigWatcher listener) {
+	/**
+	 * Register the directories and start taking events; on failure the service is closed.
+	 */
+	NativeWatch(WatchService service, ConfigWatcher listener, Map<Path, @Nullable Object> directories)
+			throws IOException {
 		this.service = service;
 		this.listener = listener;
 		this.thread = new Thread(this::run, "config-lag-watcher");
 		this.thread.setDaemon(true);
-	}
-
-	static NativeWatch start(WatchService service, ConfigWatcher listener, Map<Path, @Nullable Object> directories)
-			throws IOException {
-		NativeWatch watch = new NativeWatch(service, listener);
 		try {
-			watch.sync(directories);
+			sync(directories);
 		}
 		catch (IOException | RuntimeException ex) {
-			watch.close();
+			close();
 			throw ex;
 		}
-		watch.thread.start();
-		return watch;
+		this.thread.start();
 	}
 
 	boolean isAlive() {
