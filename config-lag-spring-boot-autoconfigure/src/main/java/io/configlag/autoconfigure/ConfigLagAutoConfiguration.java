@@ -14,6 +14,7 @@ import io.configlag.reload.RestartStrategy;
 import io.configlag.reload.StartupChecks;
 import io.configlag.watch.ConfigWatcher;
 
+import java.nio.file.FileSystems;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,13 @@ public final class ConfigLagAutoConfiguration {
 			return (current != null) ? current.getStatus() : WatchStatus.OFF;
 		}, () -> {
 			StartupChecks checks = startupChecks.getIfAvailable();
-			return (checks != null) ? checks.getWarnings() : List.of();
+			List<String> warnings = new ArrayList<>((checks != null) ? checks.getWarnings() : List.of());
+			ConfigWatcher current = watcher.getIfAvailable();
+			String problem = (current != null) ? current.getStatus().problem() : null;
+			if (problem != null) {
+				warnings.add(problem);
+			}
+			return warnings;
 		});
 	}
 
@@ -91,7 +98,7 @@ public final class ConfigLagAutoConfiguration {
 	ConfigWatcher configLagWatcher(ConfigReloader reloader, ConfigLagProperties properties) {
 		ConfigLagProperties.Watch watch = properties.getWatch();
 		return new ConfigWatcher(reloader, watch.getMode(), watch.getPollInterval(), watch.getQuietPeriod(),
-				watch.getWatchdogInterval());
+				watch.getCheckInterval(), FileSystems.getDefault()::newWatchService);
 	}
 
 }

@@ -151,30 +151,28 @@ public class ConfigLagProperties {
 	public static class Watch {
 
 		/**
-		 * How changes are detected. 'auto' uses the operating system's file events where
+		 * How changes are detected: 'auto' uses the operating system's file events where
 		 * the JDK supports them natively (Linux) and polling elsewhere.
 		 */
 		private WatchMode mode = WatchMode.AUTO;
 
 		/**
-		 * Time between two checks in polling mode. A check only compares file metadata;
-		 * files are read when it changed.
+		 * Time between two metadata checks when file system events are not used (polling
+		 * mode, or native watching unavailable).
 		 */
-		private Duration pollInterval = Duration.ofSeconds(5);
+		private Duration pollInterval = Duration.ofMillis(500);
 
 		/**
-		 * How long plain (non-atomic) writes must have stopped before the files are
-		 * read, so that a half-written file is not loaded. A Kubernetes atomic '..data'
-		 * swap is applied without waiting.
+		 * How long plain (non-atomic) writes must have stopped before the files are read;
+		 * a Kubernetes '..data' swap is applied at once.
 		 */
 		private Duration quietPeriod = Duration.ofMillis(100);
 
 		/**
-		 * Time between two watchdog checks. The watchdog re-establishes native watching
-		 * (or falls back to polling) if it stopped, and compares file metadata to catch a
-		 * missed event.
+		 * Time between two metadata checks (stat only, no file read) while file system
+		 * events are used, which catch what events miss and re-establish the watch.
 		 */
-		private Duration watchdogInterval = Duration.ofSeconds(30);
+		private Duration checkInterval = Duration.ofSeconds(1);
 
 		public WatchMode getMode() {
 			return this.mode;
@@ -200,12 +198,12 @@ public class ConfigLagProperties {
 			this.quietPeriod = quietPeriod;
 		}
 
-		public Duration getWatchdogInterval() {
-			return this.watchdogInterval;
+		public Duration getCheckInterval() {
+			return this.checkInterval;
 		}
 
-		public void setWatchdogInterval(Duration watchdogInterval) {
-			this.watchdogInterval = watchdogInterval;
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
 		}
 
 	}

@@ -75,7 +75,8 @@ public final class ConfigReloadHealthIndicator extends AbstractHealthIndicator
 		}
 		builder.withDetail("stale", stale);
 		WatchStatus watch = this.service.getWatchStatus();
-		if (watch.mode() != WatchStatus.Mode.OFF) {
+		if (watch.mode() != WatchStatus.Mode.OFF || watch.problem() != null) {
+			builder.withDetail("watchMode", lowerCase(watch.mode()));
 			builder.withDetail("watching", watch.watching());
 			if (watch.problem() != null) {
 				builder.withDetail("watchProblem", watch.problem());

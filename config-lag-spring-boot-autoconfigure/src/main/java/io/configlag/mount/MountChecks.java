@@ -61,6 +61,31 @@ public final class MountChecks {
 	}
 
 	/**
+	 * Describe what each path is now ({@code missing}, {@code kubelet-volume},
+	 * {@code directory}, {@code kubelet-file} or {@code file}), with {@code stat} only: when
+	 * this changes, the checks must run again.
+	 * @param paths the watched paths
+	 * @return the kind of each path
+	 */
+	public static List<String> kinds(List<WatchedPath> paths) {
+		List<String> kinds = new ArrayList<>(paths.size());
+		for (WatchedPath watched : paths) {
+			Path path = watched.path();
+			Path parent = path.getParent();
+			if (!Files.exists(path)) {
+				kinds.add("missing");
+			}
+			else if (Files.isDirectory(path)) {
+				kinds.add(MountedConfigReader.isKubeletVolume(path) ? "kubelet-volume" : "directory");
+			}
+			else {
+				kinds.add((parent != null && MountedConfigReader.isKubeletVolume(parent)) ? "kubelet-file" : "file");
+			}
+		}
+		return kinds;
+	}
+
+	/**
 	 * Read mount points and the root they mount, from the mountinfo format:
 	 * {@code id parent major:minor root mount-point options ... - type source options}.
 	 */

@@ -1,6 +1,8 @@
 package io.configlag.reload;
 
+import io.configlag.ConfigReloadedEvent;
 import io.configlag.mount.MountChecks;
+import io.configlag.mount.WatchedPath;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,16 +15,20 @@ import org.apache.commons.logging.LogFactory;
 import io.configlag.autoconfigure.ConfigLagProperties.Strategy;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.ApplicationListener;
 
 /**
- * Reports, once at startup, what will keep a change from reaching the application:
- * {@code subPath} mounts, paths outside a kubelet atomic volume, and
- * {@code @ConfigurationProperties} beans bound to mounted keys that cannot be rebound
- * live. Each is logged as a WARN and kept for the {@code configreload} endpoint.
+ * Reports what will keep a change from reaching the application: {@code subPath} mounts,
+ * paths outside a kubelet atomic volume, and {@code @ConfigurationProperties} beans bound
+ * to mounted keys that cannot be rebound live. Each is logged as a WARN and kept for the
+ * {@code configreload} endpoint. The checks run at startup and again after a reload that
+ * finds a path of another kind than before (an empty {@code optional:} directory that the
+ * kubelet populated, a directory replaced by a file), so that a warning never outlives
+ * its cause.
  *
  * @author config-lag
  */
-public final class StartupChecks implements SmartInitializingSingleton {
+public final class StartupChecks implements SmartInitializingSingleton, ApplicationListener<ConfigReloadedEvent> {
 
 	private static final Log logger = LogFactory.getLog(StartupChecks.class);
 
@@ -34,6 +40,8 @@ public final class StartupChecks implements SmartInitializingSingleton {
 
 	private volatile List<String> warnings = List.of();
 
+	private volatile List<String> kinds = List.of();
+
 	public StartupChecks(ConfigReloader reloader, Strategy strategy, Path mountInfo) {
 		this.reloader = reloader;
 		this.strategy = strategy;
@@ -42,7 +50,20 @@ public final class StartupChecks implements SmartInitializingSingleton {
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		List<String> warnings = new ArrayList<>(MountChecks.check(this.reloader.getReader().getPaths(), this.mountInfo));
+		check();
+	}
+
+	@Override
+	public void onApplicationEvent(ConfigReloadedEvent event) {
+		if (!MountChecks.kinds(this.reloader.getReader().getPaths()).equals(this.kinds)) {
+			check();
+		}
+	}
+
+	private synchronized void check() {
+		List<WatchedPath> paths = this.reloader.getReader().getPaths();
+		this.kinds = MountChecks.kinds(paths);
+		List<String> warnings = new ArrayList<>(MountChecks.check(paths, this.mountInfo));
 		Map<String, String> notRebindable = this.reloader.getRebinder()
 			.notRebindable(this.reloader.current().properties().keySet());
 		notRebindable.forEach((bean, prefix) -> warnings.add("Bean '" + bean + "' (prefix '" + prefix
@@ -52,13 +73,15 @@ public final class StartupChecks implements SmartInitializingSingleton {
 						? " and are reported only (set config.lag.strategy=exit or restart to restart the application)"
 						: "; config.lag.strategy=" + this.strategy.name().toLowerCase() + " restarts the application")));
 		for (String warning : warnings) {
-			logger.warn(warning);
+			if (!this.warnings.contains(warning)) {
+				logger.warn(warning);
+			}
 		}
 		this.warnings = List.copyOf(warnings);
 	}
 
 	/**
-	 * Return the problems found at startup.
+	 * Return the problems found by the last check.
 	 * @return the warnings
 	 */
 	public List<String> getWarnings() {

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * test may mount (Linux, root with {@code CAP_SYS_ADMIN}): the unmount reveals an empty
  * mount point, which is rejected and keeps the last good version; the remounted volume is
  * then applied. A mount over a watched directory produces no inotify event at all (the
- * watch stays on the inode that was mounted over), so in native mode it is the watchdog's
+ * watch stays on the inode that was mounted over), so in native mode it is the
  * metadata check that finds the remount.
  */
 @EnabledOnOs(OS.LINUX)
@@ -57,7 +57,7 @@ class RealMountTests {
 				.withUserConfiguration(BadInputTests.TestConfiguration.class)
 				.withPropertyValues("config.lag.paths=" + mountPoint, "config.lag.watch.mode=" + mode,
 						"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms",
-						"config.lag.watch.watchdog-interval=200ms")
+						"config.lag.watch.check-interval=200ms")
 				.run((context) -> {
 					ConfigReloader reloader = context.getBean(ConfigReloader.class);
 					ReloadEvents events = context.getBean(ReloadEvents.class);

@@ -1,6 +1,7 @@
 package io.configlag.reload;
 
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
 
@@ -42,7 +43,8 @@ class ErrorPropertiesReloadTests {
 			.write(Map.of("config.yaml", "spring:\n  web:\n    error:\n      include-message: never\n"));
 		new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DispatcherServletAutoConfiguration.class,
-					ErrorMvcAutoConfiguration.class, RefreshAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+					ErrorMvcAutoConfiguration.class, RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class,
+					ConfigLagAutoConfiguration.class))
 			.withUserConfiguration(Events.class)
 			.withPropertyValues("config.lag.paths=" + volume.directory())
 			.run((context) -> {

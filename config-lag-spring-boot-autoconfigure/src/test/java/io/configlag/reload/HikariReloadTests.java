@@ -3,6 +3,7 @@ package io.configlag.reload;
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.PostgresServer;
 import io.configlag.test.ReloadEvents;
@@ -55,7 +56,7 @@ class HikariReloadTests {
 			new ApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 						RefreshAutoConfiguration.class, ConfigurationPropertiesRebinderAutoConfiguration.class,
-						ConfigLagAutoConfiguration.class))
+						ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 				.withUserConfiguration(Events.class)
 				.withPropertyValues("config.lag.paths=" + volume.directory(),
 						"spring.datasource.url=" + postgres.jdbcUrl("petclinic"), "spring.datasource.username=petclinic",

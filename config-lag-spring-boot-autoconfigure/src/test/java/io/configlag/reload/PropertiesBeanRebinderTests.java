@@ -3,6 +3,7 @@ package io.configlag.reload;
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
 
@@ -198,7 +199,8 @@ class PropertiesBeanRebinderTests {
 	private ApplicationContextRunner reloading(KubeletVolume volume) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class,
-					ConfigurationPropertiesRebinderAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+					ConfigurationPropertiesRebinderAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class,
+					ConfigLagAutoConfiguration.class))
 			.withUserConfiguration(ReloadingBeans.class)
 			.withPropertyValues("config.lag.paths=" + volume.directory());
 	}

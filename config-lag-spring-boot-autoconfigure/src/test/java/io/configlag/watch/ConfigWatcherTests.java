@@ -2,6 +2,7 @@ package io.configlag.watch;
 
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
+import io.configlag.ReloadTrigger;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
 import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
 import io.configlag.test.KubeletVolume;
@@ -229,6 +230,57 @@ class ConfigWatcherTests {
 		});
 	}
 
+
+	@ParameterizedTest
+	@EnumSource(value = WatchMode.class, names = { "NATIVE", "POLLING" })
+	void inPlaceEditThroughTheSymlinkOfAKubeletVolume(WatchMode mode) {
+		KubeletVolume volume = volume(Map.of("config.yaml", "app:\n  name: one\n"));
+		// With native events the metadata check is off: the event in the version directory applies it
+		runner(mode, volume.directory().toString()).withPropertyValues("config.lag.watch.check-interval=1h")
+			.run((context) -> {
+				awaitFirstCheck(context);
+				Files.writeString(volume.path("config.yaml"), "app:\n  name: edited\n");
+				ReloadEvents.awaitApplied(context, 1);
+				assertThat(app(context).getName()).isEqualTo("edited");
+				// After a swap the new version directory is the one watched
+				volume.update("config.yaml", "app:\n  name: swapped\n");
+				ReloadEvents.awaitApplied(context, 2);
+				Files.writeString(volume.path("config.yaml"), "app:\n  name: edited again\n");
+				ReloadEvents.awaitApplied(context, 3);
+				assertThat(app(context).getName()).isEqualTo("edited again");
+				assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED)).extracting(ConfigReloadResult::trigger)
+					.containsOnly((mode == WatchMode.NATIVE) ? ReloadTrigger.WATCH : ReloadTrigger.POLL);
+			});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = WatchMode.class, names = { "NATIVE", "POLLING" })
+	void sedInPlaceReplacingTheSymlinkOfAKubeletVolumeTriggersAReload(WatchMode mode) throws Exception {
+		KubeletVolume volume = volume(Map.of("config.yaml", "app:\n  name: one\n"));
+		runner(mode, volume.directory().toString()).withPropertyValues("config.lag.watch.check-interval=1h")
+			.run((context) -> {
+				awaitFirstCheck(context);
+				// GNU sed -i writes a temporary file next to the link and renames it over the link
+				Process sed = new ProcessBuilder("sed", "-i", "s/one/sed/", volume.path("config.yaml").toString())
+					.inheritIO()
+					.start();
+				assertThat(sed.waitFor()).isZero();
+				assertThat(Files.isSymbolicLink(volume.path("config.yaml"))).isFalse();
+				// The watcher's part: a reload after the quiet period; its content decides
+				await().atMost(TIMEOUT).until(() -> ReloadEvents.of(context).size() > 0);
+				assertThat(ReloadEvents.of(context).all().get(0).trigger())
+					.isEqualTo((mode == WatchMode.NATIVE) ? ReloadTrigger.WATCH : ReloadTrigger.POLL);
+			});
+	}
+
+
+	/**
+	 * Wait for the check that runs at start, so that only the change under test can find
+	 * a difference.
+	 */
+	private static void awaitFirstCheck(AssertableApplicationContext context) {
+		await().atMost(TIMEOUT).until(() -> context.getBean(ConfigWatcher.class).getStatus().lastCheck() != null);
+	}
 
 	private static AppProperties app(AssertableApplicationContext context) {
 		return context.getBean(AppProperties.class);

@@ -149,9 +149,9 @@ public class ConfigReloadEndpoint {
 	 * @param lastSuccess the last reload that applied a new version
 	 * @param counts the number of reloads per outcome ({@code applied},
 	 * {@code unchanged}, {@code rejected}) since the application started
-	 * @param warnings what was found at startup that keeps changes from reaching the
-	 * application ({@code subPath} mounts, non-atomic paths, beans that cannot be rebound
-	 * live)
+	 * @param warnings what keeps changes from reaching the application or delays them
+	 * ({@code subPath} mounts, non-atomic paths, beans that cannot be rebound live, a
+	 * fallback from file-system events to polling)
 	 */
 	public record ConfigReloadDescriptor(String version, @Nullable String watchMode, @Nullable WatchDescriptor watch,
 			List<PathDescriptor> paths, @Nullable ReloadDescriptor lastReload, @Nullable ReloadDescriptor lastSuccess,
@@ -160,21 +160,22 @@ public class ConfigReloadEndpoint {
 	}
 
 	/**
-	 * The state of watching.
+	 * The state of watching at this moment.
 	 *
+	 * @param mode the mode in use: {@code native}, {@code polling} or {@code off}
 	 * @param watching whether changes are being watched right now
-	 * @param since when the current watch mode started, if known
-	 * @param problem why watching is degraded (for example a fallback to polling and its
-	 * cause), or {@code null}
-	 * @param lastEvent when the last file-system event was seen, if any
+	 * @param since when the mode in use started
+	 * @param problem why watching is degraded (for example why native watching fell back
+	 * to polling, and the fix), or {@code null}
+	 * @param lastEvent when the last file-system event arrived
 	 * @param lastCheck when the watched paths' metadata was last checked
 	 */
-	public record WatchDescriptor(boolean watching, @Nullable Instant since, @Nullable String problem,
+	public record WatchDescriptor(String mode, boolean watching, @Nullable Instant since, @Nullable String problem,
 			@Nullable Instant lastEvent, @Nullable Instant lastCheck) {
 
-		static @Nullable WatchDescriptor of(WatchStatus status) {
-			return (status.mode() != WatchStatus.Mode.OFF) ? new WatchDescriptor(status.watching(), status.since(),
-					status.problem(), status.lastEvent(), status.lastCheck()) : null;
+		static WatchDescriptor of(WatchStatus status) {
+			return new WatchDescriptor(lowerCase(status.mode()), status.watching(), status.since(), status.problem(),
+					status.lastEvent(), status.lastCheck());
 		}
 
 	}
