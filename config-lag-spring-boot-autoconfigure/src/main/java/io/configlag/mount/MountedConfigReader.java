@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -224,6 +225,9 @@ public final class MountedConfigReader {
 	private PathContent readDirectory(WatchedPath watched, @Nullable VolumeVersion version) {
 		Path root = (version != null) ? version.target() : watched.path();
 		Map<String, Path> files = findFiles(watched.path(), root);
+		if (version != null) {
+			files.putAll(replacedKeys(watched.path()));
+		}
 		MessageDigest digest = sha256();
 		Map<String, Map<String, Object>> parsed = new LinkedHashMap<>();
 		Map<String, Object> configTree = new LinkedHashMap<>();
@@ -260,7 +264,8 @@ public final class MountedConfigReader {
 
 	private PathContent readSingleFile(WatchedPath watched, @Nullable VolumeVersion version) {
 		Path visible = watched.path();
-		Path file = (version != null) ? version.target().resolve(visible.getFileName()) : visible;
+		boolean replaced = version != null && Files.isRegularFile(visible, LinkOption.NOFOLLOW_LINKS);
+		Path file = (version != null && !replaced) ? version.target().resolve(visible.getFileName()) : visible;
 		if (version == null && Files.isSymbolicLink(visible) && !Files.exists(visible)) {
 			throw new ConfigLoadException(visible, "Config file '" + visible + "' is a dangling symbolic link");
 		}
@@ -277,6 +282,27 @@ public final class MountedConfigReader {
 		PathState state = new PathState(watched, PathKind.FILE, version != null, writtenAt, properties.size(),
 				List.of(name));
 		return new PathContent(state, properties, sha256().digest(content));
+	}
+
+	/**
+	 * Return the keys of a kubelet volume whose user-visible link was replaced by a plain
+	 * file (an in-place edit such as {@code sed -i} renames a new file over the link):
+	 * what the application would read through that name is the file, not the version
+	 * {@code ..data} links to.
+	 */
+	private static Map<String, Path> replacedKeys(Path volume) {
+		Map<String, Path> replaced = new TreeMap<>();
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(volume)) {
+			for (Path entry : entries) {
+				if (!isHidden(entry) && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+					replaced.put(entry.getFileName().toString(), entry);
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw ioFailure(volume, ex);
+		}
+		return replaced;
 	}
 
 	private Map<String, Path> findFiles(Path visibleRoot, Path root) {

@@ -4,6 +4,7 @@ import io.configlag.test.KubeletVolume;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 
@@ -51,6 +52,20 @@ class MountedConfigReaderTests {
 		assertThat(state.kubeletVolume()).isTrue();
 		assertThat(state.keys()).isEqualTo(snapshot.properties().size());
 		assertThat(state.writtenAt()).isNotNull();
+	}
+
+	@Test
+	void keyOfAKubeletVolumeWhoseLinkWasReplacedByAFileIsReadFromThatFile() throws Exception {
+		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config"))
+			.write(Map.of("config.yaml", "app:\n  name: kubelet\n", "other.yaml", "app:\n  other: kept\n"));
+		// An in-place edit such as sed -i renames a new file over the key's link
+		Path edited = Files.writeString(this.temp.resolve("edited.yaml"), "app:\n  name: edited\n");
+		Files.move(edited, volume.path("config.yaml"), StandardCopyOption.REPLACE_EXISTING);
+		ConfigSnapshot directory = read(volume.directory().toString());
+		assertThat(directory.getString("app.name")).isEqualTo("edited");
+		assertThat(directory.getString("app.other")).isEqualTo("kept");
+		ConfigSnapshot file = read(volume.path("config.yaml").toString());
+		assertThat(file.getString("app.name")).isEqualTo("edited");
 	}
 
 	@Test
