@@ -8,6 +8,7 @@ import io.configlag.ConfigReloadResult;
 import io.configlag.ConfigReloadService;
 import io.configlag.ReloadOutcome;
 
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -68,7 +69,7 @@ public class ReloadBenchmark {
 
 	private ReloadOutcome expectedOutcome;
 
-	private ConfigReloadResult last;
+	private @Nullable ConfigReloadResult last;
 
 	@Setup(Level.Trial)
 	@SuppressWarnings("unchecked")
