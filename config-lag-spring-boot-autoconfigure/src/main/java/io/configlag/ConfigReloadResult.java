@@ -8,41 +8,129 @@ import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.style.ToStringCreator;
+import org.springframework.util.Assert;
+
 /**
  * What one reload did. Keys are property names; values are never part of a result.
+ * <p>
+ * A result is built with {@link #builder(ReloadTrigger, Instant)} and one of the
+ * {@link Builder#applied applied}, {@link Builder#unchanged unchanged} or
+ * {@link Builder#rejected rejected} methods that end it.
  *
- * @param trigger what started the reload
- * @param outcome the outcome
- * @param version the version in effect after the reload
- * @param previousVersion the version in effect before the reload
- * @param added the keys that appeared
- * @param changed the keys whose value changed
- * @param removed the keys that disappeared
- * @param notRebound the {@code @ConfigurationProperties} beans affected by the change that
- * cannot be rebound live (constructor binding, records); they keep their values until a
- * restart (see {@code config.lag.strategy})
- * @param restartKeys the changed keys those beans depend on
- * @param startedAt when the reload started
- * @param duration how long the reload took
- * @param writtenAt when the content that was read was written to disk, if known
- * @param lag from {@code writtenAt} to the end of the reload, if known
- * @param error why the reload was rejected, without any property value
  * @author config-lag
  */
-public record ConfigReloadResult(ReloadTrigger trigger, ReloadOutcome outcome, String version, String previousVersion,
-		Set<String> added, Set<String> changed, Set<String> removed, Set<String> notRebound, Set<String> restartKeys, Instant startedAt,
-		Duration duration, @Nullable Instant writtenAt, @Nullable Duration lag, @Nullable String error) {
+public final class ConfigReloadResult {
 
-	public ConfigReloadResult {
-		added = sorted(added);
-		changed = sorted(changed);
-		removed = sorted(removed);
-		notRebound = sorted(notRebound);
-		restartKeys = sorted(restartKeys);
+	private final ReloadTrigger trigger;
+
+	private final ReloadOutcome outcome;
+
+	private final String version;
+
+	private final String previousVersion;
+
+	private final Set<String> added;
+
+	private final Set<String> changed;
+
+	private final Set<String> removed;
+
+	private final Set<String> notRebound;
+
+	private final Set<String> restartKeys;
+
+	private final Instant startedAt;
+
+	private final Duration duration;
+
+	private final @Nullable Instant writtenAt;
+
+	private final @Nullable Instant publishedAt;
+
+	private final @Nullable String error;
+
+	private ConfigReloadResult(Builder builder, ReloadOutcome outcome, Duration duration, @Nullable String error) {
+		this.trigger = builder.trigger;
+		this.outcome = outcome;
+		this.version = (outcome != ReloadOutcome.REJECTED) ? builder.version : builder.previousVersion;
+		this.previousVersion = builder.previousVersion;
+		this.added = builder.added;
+		this.changed = builder.changed;
+		this.removed = builder.removed;
+		this.notRebound = (outcome == ReloadOutcome.APPLIED) ? builder.notRebound : Set.of();
+		this.restartKeys = (outcome == ReloadOutcome.APPLIED) ? builder.restartKeys : Set.of();
+		this.startedAt = builder.startedAt;
+		this.duration = duration;
+		this.writtenAt = (outcome == ReloadOutcome.APPLIED) ? builder.writtenAt : null;
+		this.publishedAt = (outcome == ReloadOutcome.APPLIED) ? builder.publishedAt : null;
+		this.error = error;
 	}
 
-	private static Set<String> sorted(Set<String> keys) {
-		return Collections.unmodifiableSet(new TreeSet<>(keys));
+	/**
+	 * Start a result.
+	 * @param trigger what started the reload
+	 * @param startedAt when it started
+	 * @return a builder
+	 */
+	public static Builder builder(ReloadTrigger trigger, Instant startedAt) {
+		return new Builder(trigger, startedAt);
+	}
+
+	/**
+	 * Return what started the reload.
+	 * @return the trigger
+	 */
+	public ReloadTrigger trigger() {
+		return this.trigger;
+	}
+
+	/**
+	 * Return the outcome.
+	 * @return the outcome
+	 */
+	public ReloadOutcome outcome() {
+		return this.outcome;
+	}
+
+	/**
+	 * Return the version in effect after the reload.
+	 * @return the version
+	 */
+	public String version() {
+		return this.version;
+	}
+
+	/**
+	 * Return the version in effect before the reload.
+	 * @return the previous version
+	 */
+	public String previousVersion() {
+		return this.previousVersion;
+	}
+
+	/**
+	 * Return the keys that appeared (or would have, for a rejected reload), sorted.
+	 * @return the added keys
+	 */
+	public Set<String> added() {
+		return this.added;
+	}
+
+	/**
+	 * Return the keys whose value changed (or would have), sorted.
+	 * @return the changed keys
+	 */
+	public Set<String> changed() {
+		return this.changed;
+	}
+
+	/**
+	 * Return the keys that disappeared (or would have), sorted.
+	 * @return the removed keys
+	 */
+	public Set<String> removed() {
+		return this.removed;
 	}
 
 	/**
@@ -53,7 +141,234 @@ public record ConfigReloadResult(ReloadTrigger trigger, ReloadOutcome outcome, S
 		Set<String> keys = new TreeSet<>(this.added);
 		keys.addAll(this.changed);
 		keys.addAll(this.removed);
-		return keys;
+		return Collections.unmodifiableSet(keys);
+	}
+
+	/**
+	 * Return the beans affected by an applied change that cannot take it live (for
+	 * example constructor-bound {@code @ConfigurationProperties}, or a live resource such
+	 * as a connection pool); they keep their values until a restart.
+	 * @return the bean names, sorted
+	 */
+	public Set<String> notRebound() {
+		return this.notRebound;
+	}
+
+	/**
+	 * Return the changed keys that take effect only after a restart (see
+	 * {@code config.lag.strategy}).
+	 * @return the keys, sorted
+	 */
+	public Set<String> restartKeys() {
+		return this.restartKeys;
+	}
+
+	/**
+	 * Return when the reload started.
+	 * @return the start time
+	 */
+	public Instant startedAt() {
+		return this.startedAt;
+	}
+
+	/**
+	 * Return how long the reload took.
+	 * @return the duration
+	 */
+	public Duration duration() {
+		return this.duration;
+	}
+
+	/**
+	 * Return when the applied content was written to disk (the kubelet's swap of a
+	 * volume), if known.
+	 * @return the write time, or {@code null}
+	 */
+	public @Nullable Instant writtenAt() {
+		return this.writtenAt;
+	}
+
+	/**
+	 * Return when the applied version was published, as written by a deployment pipeline
+	 * into {@code config.lag.published-at}, if it was.
+	 * @return the publication time, or {@code null}
+	 */
+	public @Nullable Instant publishedAt() {
+		return this.publishedAt;
+	}
+
+	/**
+	 * Return the time from {@link #writtenAt()} to the end of the reload.
+	 * @return the lag, or {@code null} if the write time is not known
+	 */
+	public @Nullable Duration lag() {
+		return since(this.writtenAt);
+	}
+
+	/**
+	 * Return the time from {@link #publishedAt()} to the end of the reload.
+	 * @return the lag, or {@code null} if the publication time is not known
+	 */
+	public @Nullable Duration publishLag() {
+		return since(this.publishedAt);
+	}
+
+	/**
+	 * Return when the reload ended.
+	 * @return the end time
+	 */
+	public Instant endedAt() {
+		return this.startedAt.plus(this.duration);
+	}
+
+	/**
+	 * Return why the reload was rejected, without any property value.
+	 * @return the error, or {@code null} unless rejected
+	 */
+	public @Nullable String error() {
+		return this.error;
+	}
+
+	private @Nullable Duration since(@Nullable Instant time) {
+		if (time == null) {
+			return null;
+		}
+		Duration lag = Duration.between(time, endedAt());
+		return lag.isNegative() ? Duration.ZERO : lag;
+	}
+
+	@Override
+	public String toString() {
+		return new ToStringCreator(this).append("trigger", this.trigger)
+			.append("outcome", this.outcome)
+			.append("version", this.version)
+			.append("previousVersion", this.previousVersion)
+			.append("added", this.added)
+			.append("changed", this.changed)
+			.append("removed", this.removed)
+			.append("restartKeys", this.restartKeys)
+			.append("duration", this.duration)
+			.append("error", this.error)
+			.toString();
+	}
+
+	/**
+	 * Builds a {@link ConfigReloadResult}.
+	 */
+	public static final class Builder {
+
+		private final ReloadTrigger trigger;
+
+		private final Instant startedAt;
+
+		private String previousVersion = "none";
+
+		private String version = "none";
+
+		private Set<String> added = Set.of();
+
+		private Set<String> changed = Set.of();
+
+		private Set<String> removed = Set.of();
+
+		private Set<String> notRebound = Set.of();
+
+		private Set<String> restartKeys = Set.of();
+
+		private @Nullable Instant writtenAt;
+
+		private @Nullable Instant publishedAt;
+
+		private Builder(ReloadTrigger trigger, Instant startedAt) {
+			this.trigger = trigger;
+			this.startedAt = startedAt;
+		}
+
+		/**
+		 * Set the version in effect before the reload and the version read.
+		 * @param previous the version before
+		 * @param read the version read (in effect after the reload unless it is
+		 * rejected)
+		 * @return this builder
+		 */
+		public Builder versions(String previous, String read) {
+			this.previousVersion = previous;
+			this.version = read;
+			return this;
+		}
+
+		/**
+		 * Set the keys that the version read adds, changes and removes.
+		 * @param added the added keys
+		 * @param changed the changed keys
+		 * @param removed the removed keys
+		 * @return this builder
+		 */
+		public Builder keys(Set<String> added, Set<String> changed, Set<String> removed) {
+			this.added = sorted(added);
+			this.changed = sorted(changed);
+			this.removed = sorted(removed);
+			return this;
+		}
+
+		/**
+		 * Set the beans that cannot take the change live and the keys that therefore take
+		 * effect only after a restart.
+		 * @param beans the bean names
+		 * @param keys the keys
+		 * @return this builder
+		 */
+		public Builder restartRequired(Set<String> beans, Set<String> keys) {
+			this.notRebound = sorted(beans);
+			this.restartKeys = sorted(keys);
+			return this;
+		}
+
+		/**
+		 * Set when the content read was written to disk and when it was published.
+		 * @param writtenAt the write time, if known
+		 * @param publishedAt the publication time, if known
+		 * @return this builder
+		 */
+		public Builder times(@Nullable Instant writtenAt, @Nullable Instant publishedAt) {
+			this.writtenAt = writtenAt;
+			this.publishedAt = publishedAt;
+			return this;
+		}
+
+		/**
+		 * End with the version read applied.
+		 * @param duration how long the reload took
+		 * @return the result
+		 */
+		public ConfigReloadResult applied(Duration duration) {
+			return new ConfigReloadResult(this, ReloadOutcome.APPLIED, duration, null);
+		}
+
+		/**
+		 * End with nothing to apply: the version read has no property changes.
+		 * @param duration how long the reload took
+		 * @return the result
+		 */
+		public ConfigReloadResult unchanged(Duration duration) {
+			return new ConfigReloadResult(this, ReloadOutcome.UNCHANGED, duration, null);
+		}
+
+		/**
+		 * End with the version read rejected: the previous version stays in effect.
+		 * @param error why, without any property value
+		 * @param duration how long the reload took
+		 * @return the result
+		 */
+		public ConfigReloadResult rejected(String error, Duration duration) {
+			Assert.hasText(error, "'error' must not be empty");
+			return new ConfigReloadResult(this, ReloadOutcome.REJECTED, duration, error);
+		}
+
+		private static Set<String> sorted(Set<String> keys) {
+			return Collections.unmodifiableSet(new TreeSet<>(keys));
+		}
+
 	}
 
 }

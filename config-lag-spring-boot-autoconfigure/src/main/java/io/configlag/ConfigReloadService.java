@@ -28,6 +28,12 @@ public interface ConfigReloadService {
 	String getCurrentVersion();
 
 	/**
+	 * Return what was found at each watched path in the version in effect.
+	 * @return the watched paths, in the order of {@code config.lag.paths}
+	 */
+	List<MountedPath> getPaths();
+
+	/**
 	 * Return the result of the last reload, whatever its outcome.
 	 * @return the last result, or {@code null} before the first reload
 	 */

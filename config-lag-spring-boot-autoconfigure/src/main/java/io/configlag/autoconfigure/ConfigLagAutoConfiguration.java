@@ -2,9 +2,12 @@ package io.configlag.autoconfigure;
 
 import io.configlag.mount.MountChecks;
 import io.configlag.mount.MountedConfigReader;
+import io.configlag.WatchStatus;
 import io.configlag.reload.ConfigReloader;
+import io.configlag.reload.DefaultConfigReloadService;
 import io.configlag.reload.LoggingLevelUpdater;
 import io.configlag.reload.PropertiesBeanRebinder;
+import io.configlag.reload.ReloadApplier;
 import io.configlag.reload.ReloadConsistency;
 import io.configlag.reload.ReloadExecution;
 import io.configlag.reload.RestartStrategy;
@@ -12,14 +15,14 @@ import io.configlag.reload.StartupChecks;
 import io.configlag.watch.ConfigWatcher;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
-import org.springframework.cloud.context.scope.refresh.RefreshScope;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -32,7 +35,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  *
  * @author config-lag
  */
-@AutoConfiguration(after = RefreshAutoConfiguration.class)
+@AutoConfiguration(after = { RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "config.lag.enabled", matchIfMissing = true)
 @Conditional(OnConfigLagPathsCondition.class)
 @EnableConfigurationProperties(ConfigLagProperties.class)
@@ -49,31 +52,41 @@ public final class ConfigLagAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	ConfigReloader configLagReloader(ConfigurableApplicationContext context, ConfigLagProperties properties,
-			ObjectProvider<RefreshScope> refreshScope, ObjectProvider<ReloadExecution> execution,
+			ObjectProvider<ReloadApplier> appliers, ObjectProvider<ReloadExecution> execution,
 			ReloadConsistency consistency) {
 		ConfigurableEnvironment environment = context.getEnvironment();
 		MountedConfigReader reader = ConfigLagEnvironmentPostProcessor.createReader(environment, properties);
-		return new ConfigReloader(environment, reader, new PropertiesBeanRebinder(context),
-				new LoggingLevelUpdater(environment, context.getBeanFactory()), refreshScope, context,
+		List<ReloadApplier> all = new ArrayList<>();
+		all.add(new LoggingLevelUpdater(environment, context.getBeanFactory()));
+		appliers.orderedStream().forEach(all::add);
+		return new ConfigReloader(environment, reader, new PropertiesBeanRebinder(context), all, context,
 				execution.getIfAvailable(() -> ReloadExecution.DIRECT), consistency, Clock.systemUTC());
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	DefaultConfigReloadService configReloadService(ConfigReloader reloader, ObjectProvider<ConfigWatcher> watcher,
+			ObjectProvider<StartupChecks> startupChecks) {
+		return new DefaultConfigReloadService(reloader, () -> {
+			ConfigWatcher current = watcher.getIfAvailable();
+			return (current != null) ? current.getStatus() : WatchStatus.OFF;
+		}, () -> {
+			StartupChecks checks = startupChecks.getIfAvailable();
+			return (checks != null) ? checks.getWarnings() : List.of();
+		});
+	}
+
+	@Bean
 	StartupChecks configLagStartupChecks(ConfigReloader reloader, ConfigLagProperties properties) {
 		return new StartupChecks(reloader, properties.getStrategy(), MountChecks.MOUNT_INFO);
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	RestartStrategy configLagRestartStrategy(ConfigurableApplicationContext context, ConfigLagProperties properties) {
 		return new RestartStrategy(context, properties.getStrategy(), properties.getRestartDelay());
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	ConfigWatcher configLagWatcher(ConfigReloader reloader, ConfigLagProperties properties) {
 		ConfigLagProperties.Watch watch = properties.getWatch();
 		return new ConfigWatcher(reloader, watch.getMode(), watch.getPollInterval(), watch.getQuietPeriod(),

@@ -2,9 +2,7 @@ package io.configlag.autoconfigure;
 
 import io.configlag.actuate.endpoint.ConfigReloadEndpoint;
 import io.configlag.actuate.endpoint.ConfigReloadEndpointWebExtension;
-import io.configlag.reload.ConfigReloader;
-import io.configlag.reload.StartupChecks;
-import io.configlag.watch.ConfigWatcher;
+import io.configlag.ConfigReloadService;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -26,18 +24,17 @@ import org.springframework.core.env.ConfigurableEnvironment;
  */
 @AutoConfiguration(after = ConfigLagAutoConfiguration.class)
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
-@ConditionalOnBean(ConfigReloader.class)
+@ConditionalOnBean(ConfigReloadService.class)
 @EnableConfigurationProperties(ConfigReloadEndpointProperties.class)
 public final class ConfigReloadEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
-	ConfigReloadEndpoint configReloadEndpoint(ConfigReloader reloader, ObjectProvider<ConfigWatcher> watcher,
-			ObjectProvider<StartupChecks> startupChecks, ConfigurableEnvironment environment,
+	ConfigReloadEndpoint configReloadEndpoint(ConfigReloadService service, ConfigurableEnvironment environment,
 			ConfigReloadEndpointProperties properties, ObjectProvider<SanitizingFunction> sanitizingFunctions) {
-		return new ConfigReloadEndpoint(reloader, watcher, startupChecks, environment,
-				sanitizingFunctions.orderedStream().toList(), properties.getShowValues());
+		return new ConfigReloadEndpoint(service, environment, sanitizingFunctions.orderedStream().toList(),
+				properties.getShowValues());
 	}
 
 	@Bean

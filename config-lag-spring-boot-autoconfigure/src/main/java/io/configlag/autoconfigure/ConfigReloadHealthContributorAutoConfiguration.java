@@ -1,8 +1,7 @@
 package io.configlag.autoconfigure;
 
 import io.configlag.health.ConfigReloadHealthIndicator;
-import io.configlag.reload.ConfigReloader;
-import io.configlag.watch.ConfigWatcher;
+import io.configlag.ConfigReloadService;
 
 import java.time.Clock;
 
@@ -27,17 +26,17 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = ConfigLagAutoConfiguration.class,
 		beforeName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
 @ConditionalOnClass(Health.class)
-@ConditionalOnBean(ConfigReloader.class)
+@ConditionalOnBean(ConfigReloadService.class)
 @EnableConfigurationProperties(ConfigReloadHealthIndicatorProperties.class)
 public final class ConfigReloadHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnEnabledHealthIndicator("configreload")
 	@ConditionalOnMissingBean(name = "configReloadHealthIndicator")
-	ConfigReloadHealthIndicator configReloadHealthIndicator(ConfigReloader reloader,
-			ObjectProvider<ConfigWatcher> watcher, ConfigReloadHealthIndicatorProperties properties) {
-		return new ConfigReloadHealthIndicator(reloader, watcher.getIfAvailable(),
-				new Status(properties.getRejectedStatus().trim()), Clock.systemUTC());
+	ConfigReloadHealthIndicator configReloadHealthIndicator(ConfigReloadService service,
+			ConfigReloadHealthIndicatorProperties properties) {
+		return new ConfigReloadHealthIndicator(service, new Status(properties.getRejectedStatus().trim()),
+				Clock.systemUTC());
 	}
 
 }

@@ -2,7 +2,7 @@ package io.configlag.autoconfigure;
 
 import io.configlag.metrics.ConfigReloadMeterBinder;
 import io.configlag.metrics.ConfigReloadObservationMeterFilter;
-import io.configlag.reload.ConfigReloader;
+import io.configlag.ConfigReloadService;
 
 import java.time.Clock;
 
@@ -28,13 +28,13 @@ import org.springframework.context.annotation.Bean;
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
-@ConditionalOnBean({ MeterRegistry.class, ConfigReloader.class })
+@ConditionalOnBean({ MeterRegistry.class, ConfigReloadService.class })
 public final class ConfigReloadMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConfigReloadMeterBinder configReloadMeterBinder(ConfigReloader reloader) {
-		return new ConfigReloadMeterBinder(reloader, Clock.systemUTC());
+	ConfigReloadMeterBinder configReloadMeterBinder(ConfigReloadService service) {
+		return new ConfigReloadMeterBinder(service, Clock.systemUTC());
 	}
 
 	@Bean

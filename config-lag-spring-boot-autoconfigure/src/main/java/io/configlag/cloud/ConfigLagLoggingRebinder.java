@@ -1,6 +1,5 @@
 package io.configlag.cloud;
 
-import io.configlag.reload.ConfigReloader;
 
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.logging.LoggingRebinder;
@@ -10,7 +9,9 @@ import org.springframework.cloud.logging.LoggingRebinder;
  * config-lag reload publishes: the reload already applied exactly the
  * {@code logging.level.*} keys that changed (including removed keys and logger groups),
  * and rebinding every level on every reload was 29% of a reload's CPU time in the
- * benchmark. Every other {@code EnvironmentChangeEvent} is handled as before.
+ * benchmark. The events of a reload are those whose source is a
+ * {@link RefreshScopeApplier}. Every other {@code EnvironmentChangeEvent} is handled as
+ * before.
  *
  * @author config-lag
  */
@@ -18,7 +19,7 @@ public class ConfigLagLoggingRebinder extends LoggingRebinder {
 
 	@Override
 	public void onApplicationEvent(EnvironmentChangeEvent event) {
-		if (!(event.getSource() instanceof ConfigReloader)) {
+		if (!(event.getSource() instanceof RefreshScopeApplier)) {
 			super.onApplicationEvent(event);
 		}
 	}

@@ -1,11 +1,10 @@
 package io.configlag.health;
 
+import io.configlag.ConfigReloadService;
 import io.configlag.WatchStatus;
 import io.configlag.ConfigReloadResult;
 import io.configlag.ConfigReloadedEvent;
 import io.configlag.ReloadOutcome;
-import io.configlag.reload.ConfigReloader;
-import io.configlag.watch.ConfigWatcher;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -32,9 +31,7 @@ import org.springframework.context.ApplicationListener;
 public final class ConfigReloadHealthIndicator extends AbstractHealthIndicator
 		implements ApplicationListener<ConfigReloadedEvent> {
 
-	private final ConfigReloader reloader;
-
-	private final @Nullable ConfigWatcher watcher;
+	private final ConfigReloadService service;
 
 	private final Status rejectedStatus;
 
@@ -42,11 +39,15 @@ public final class ConfigReloadHealthIndicator extends AbstractHealthIndicator
 
 	private volatile @Nullable Instant staleSince;
 
-	public ConfigReloadHealthIndicator(ConfigReloader reloader, @Nullable ConfigWatcher watcher, Status rejectedStatus,
-			Clock clock) {
+	/**
+	 * Create a new indicator.
+	 * @param service the reload service
+	 * @param rejectedStatus the status while the last reload is rejected
+	 * @param clock the clock
+	 */
+	public ConfigReloadHealthIndicator(ConfigReloadService service, Status rejectedStatus, Clock clock) {
 		super("Config reload health check failed");
-		this.reloader = reloader;
-		this.watcher = watcher;
+		this.service = service;
 		this.rejectedStatus = rejectedStatus;
 		this.clock = clock;
 	}
@@ -64,17 +65,17 @@ public final class ConfigReloadHealthIndicator extends AbstractHealthIndicator
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		ConfigReloadResult last = this.reloader.getLastReload();
+		ConfigReloadResult last = this.service.getLastReload();
 		boolean stale = last != null && last.outcome() == ReloadOutcome.REJECTED;
 		builder.status(stale ? this.rejectedStatus : Status.UP);
-		builder.withDetail("version", this.reloader.current().version());
+		builder.withDetail("version", this.service.getCurrentVersion());
 		builder.withDetail("lastOutcome", (last != null) ? lowerCase(last.outcome()) : "none");
 		if (last != null) {
 			builder.withDetail("lastReload", last.startedAt());
 		}
 		builder.withDetail("stale", stale);
-		if (this.watcher != null) {
-			WatchStatus watch = this.watcher.getStatus();
+		WatchStatus watch = this.service.getWatchStatus();
+		if (watch.mode() != WatchStatus.Mode.OFF) {
 			builder.withDetail("watching", watch.watching());
 			if (watch.problem() != null) {
 				builder.withDetail("watchProblem", watch.problem());

@@ -4,12 +4,11 @@ import io.configlag.ConfigReloadResult;
 import io.configlag.ConfigReloadedEvent;
 import io.configlag.ReloadOutcome;
 import io.configlag.ReloadTrigger;
-import io.configlag.reload.ConfigReloader;
+import io.configlag.ConfigReloadService;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -18,8 +17,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationListener;
@@ -33,12 +30,6 @@ import org.springframework.context.ApplicationListener;
  */
 public final class ConfigReloadMeterBinder implements MeterBinder, ApplicationListener<ConfigReloadedEvent> {
 
-	/**
-	 * The key that a deployment pipeline can write into the configuration: the ISO-8601
-	 * instant at which it published the version.
-	 */
-	static final String PUBLISHED_AT = "config.lag.published-at";
-
 	static final String LAG = "config.reload.lag";
 
 	static final String PUBLISH_LAG = "config.reload.publish.lag";
@@ -49,13 +40,11 @@ public final class ConfigReloadMeterBinder implements MeterBinder, ApplicationLi
 
 	static final String WATCHED_FILES = "config.reload.watched.files";
 
-	private static final Log logger = LogFactory.getLog(ConfigReloadMeterBinder.class);
-
 	private static final Duration MINIMUM_EXPECTED_LAG = Duration.ofMillis(1);
 
 	private static final Duration MAXIMUM_EXPECTED_LAG = Duration.ofMinutes(10);
 
-	private final ConfigReloader reloader;
+	private final ConfigReloadService service;
 
 	private final Instant boundAt;
 
@@ -65,8 +54,13 @@ public final class ConfigReloadMeterBinder implements MeterBinder, ApplicationLi
 
 	private @Nullable String infoVersion;
 
-	public ConfigReloadMeterBinder(ConfigReloader reloader, Clock clock) {
-		this.reloader = reloader;
+	/**
+	 * Create a new binder.
+	 * @param service the reload service
+	 * @param clock the clock
+	 */
+	public ConfigReloadMeterBinder(ConfigReloadService service, Clock clock) {
+		this.service = service;
 		this.boundAt = clock.instant();
 	}
 
@@ -76,10 +70,10 @@ public final class ConfigReloadMeterBinder implements MeterBinder, ApplicationLi
 		TimeGauge.builder(LAST_SUCCESS, this, TimeUnit.MILLISECONDS, ConfigReloadMeterBinder::lastSuccessMillis)
 			.description("When the last reload that applied a new version ended (the start-up before the first)")
 			.register(registry);
-		Gauge.builder(WATCHED_FILES, this.reloader, ConfigReloadMeterBinder::watchedFiles)
+		Gauge.builder(WATCHED_FILES, this.service, ConfigReloadMeterBinder::watchedFiles)
 			.description("Number of files read from the watched paths")
 			.register(registry);
-		updateInfo(registry, this.reloader.current().version());
+		updateInfo(registry, this.service.getCurrentVersion());
 	}
 
 	@Override
@@ -89,37 +83,17 @@ public final class ConfigReloadMeterBinder implements MeterBinder, ApplicationLi
 		if (registry == null || result.outcome() != ReloadOutcome.APPLIED) {
 			return;
 		}
-		Instant appliedAt = result.startedAt().plus(result.duration());
 		if (result.lag() != null) {
 			lagTimer(registry, LAG, "From when the applied content was written to disk to when it was applied",
 					result.trigger())
 				.record(result.lag());
 		}
-		Instant publishedAt = publishedAt(result);
-		if (publishedAt != null) {
-			lagTimer(registry, PUBLISH_LAG, "From the instant in '" + PUBLISHED_AT + "' to when it was applied",
+		if (result.publishLag() != null) {
+			lagTimer(registry, PUBLISH_LAG, "From the instant in 'config.lag.published-at' to when it was applied",
 					result.trigger())
-				.record(max(Duration.between(publishedAt, appliedAt), Duration.ZERO));
+				.record(result.publishLag());
 		}
 		updateInfo(registry, result.version());
-	}
-
-	private @Nullable Instant publishedAt(ConfigReloadResult result) {
-		if (!result.added().contains(PUBLISHED_AT) && !result.changed().contains(PUBLISHED_AT)) {
-			return null;
-		}
-		String value = this.reloader.current().getString(PUBLISHED_AT);
-		if (value == null) {
-			return null;
-		}
-		try {
-			return Instant.parse(value.trim());
-		}
-		catch (DateTimeParseException ex) {
-			logger.warn("Ignoring '" + PUBLISHED_AT + "' of version " + result.version()
-					+ ": it is not an ISO-8601 instant such as 2026-11-24T13:19:54Z");
-			return null;
-		}
 	}
 
 	private void updateInfo(MeterRegistry registry, String version) {
@@ -139,13 +113,13 @@ public final class ConfigReloadMeterBinder implements MeterBinder, ApplicationLi
 	}
 
 	private double lastSuccessMillis() {
-		ConfigReloadResult success = this.reloader.getLastSuccess();
-		Instant time = (success != null) ? success.startedAt().plus(success.duration()) : this.boundAt;
+		ConfigReloadResult success = this.service.getLastSuccess();
+		Instant time = (success != null) ? success.endedAt() : this.boundAt;
 		return time.toEpochMilli();
 	}
 
-	private static double watchedFiles(ConfigReloader reloader) {
-		return reloader.current().paths().stream().mapToInt((path) -> path.files().size()).sum();
+	private static double watchedFiles(ConfigReloadService service) {
+		return service.getPaths().stream().mapToInt((path) -> path.files().size()).sum();
 	}
 
 	private static Timer lagTimer(MeterRegistry registry, String name, String description, ReloadTrigger trigger) {
@@ -158,8 +132,5 @@ public final class ConfigReloadMeterBinder implements MeterBinder, ApplicationLi
 			.register(registry);
 	}
 
-	private static Duration max(Duration a, Duration b) {
-		return (a.compareTo(b) >= 0) ? a : b;
-	}
 
 }

@@ -14,8 +14,10 @@ import io.configlag.mount.WatchedPath;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -28,9 +30,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
-import org.springframework.cloud.context.scope.refresh.RefreshScope;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MutablePropertySources;
@@ -39,8 +38,8 @@ import org.springframework.core.env.MutablePropertySources;
  * Reads the watched paths and, when their properties changed, applies the new version:
  * binds and validates the affected {@code @ConfigurationProperties} beans against the new
  * version first, then swaps the property source, moves the new state into the beans,
- * applies {@code logging.level.*}, refreshes the {@code @RefreshScope} and publishes an
- * {@link EnvironmentChangeEvent} and a {@link ConfigReloadedEvent}. Anything that fails
+ * hands the changed keys to every {@link ReloadApplier} ({@code logging.level.*}, Spring
+ * Cloud's refresh scope) and publishes a {@link ConfigReloadedEvent}. Anything that fails
  * before the swap rejects the version; anything that fails after it rolls everything back.
  * Reloads are serialised.
  *
@@ -52,15 +51,19 @@ public final class ConfigReloader {
 
 	private static final int MAX_LOGGED_KEYS = 20;
 
+	/**
+	 * The key that a deployment pipeline can write into the configuration: the ISO-8601
+	 * instant at which it published the version.
+	 */
+	static final String PUBLISHED_AT = "config.lag.published-at";
+
 	private final ConfigurableEnvironment environment;
 
 	private final MountedConfigReader reader;
 
 	private final PropertiesBeanRebinder rebinder;
 
-	private final LoggingLevelUpdater loggingLevels;
-
-	private final ObjectProvider<RefreshScope> refreshScope;
+	private final List<ReloadApplier> appliers;
 
 	private final ApplicationEventPublisher publisher;
 
@@ -84,17 +87,13 @@ public final class ConfigReloader {
 
 	private @Nullable String lastLoggedError;
 
-	private volatile @Nullable RefreshScope resolvedRefreshScope;
-
 	public ConfigReloader(ConfigurableEnvironment environment, MountedConfigReader reader, PropertiesBeanRebinder rebinder,
-			LoggingLevelUpdater loggingLevels, ObjectProvider<RefreshScope> refreshScope,
-			ApplicationEventPublisher publisher, ReloadExecution execution, ReloadConsistency consistency,
+			List<ReloadApplier> appliers, ApplicationEventPublisher publisher, ReloadExecution execution, ReloadConsistency consistency,
 			Clock clock) {
 		this.environment = environment;
 		this.reader = reader;
 		this.rebinder = rebinder;
-		this.loggingLevels = loggingLevels;
-		this.refreshScope = refreshScope;
+		this.appliers = List.copyOf(appliers);
 		this.publisher = publisher;
 		this.execution = execution;
 		this.consistency = consistency;
@@ -165,18 +164,16 @@ public final class ConfigReloader {
 		if (vanished != null) {
 			return rejected(trigger, previous, startedAt, start, vanished, null);
 		}
+		ConfigReloadResult.Builder result = ConfigReloadResult.builder(trigger, startedAt)
+			.versions(previous.version(), next.version());
 		if (next.version().equals(previous.version())) {
-			return finish(new ConfigReloadResult(trigger, ReloadOutcome.UNCHANGED, previous.version(),
-					previous.version(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), startedAt, since(start),
-					previous.lastWritten(), null, null));
+			return finish(result.unchanged(since(start)));
 		}
 		ConfigDiff diff = ConfigDiff.between(previous, next);
 		MountedConfigPropertySource live = Objects.requireNonNull(MountedConfigPropertySource.get(this.environment));
 		if (diff.isEmpty()) {
 			this.consistency.exclusively(() -> live.publish(next));
-			return finish(new ConfigReloadResult(trigger, ReloadOutcome.UNCHANGED, next.version(), previous.version(),
-					Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), startedAt, since(start), next.lastWritten(), null,
-					null));
+			return finish(result.unchanged(since(start)));
 		}
 		MutablePropertySources candidate = this.candidates.of(next);
 		PropertiesBeanRebinder.Prepared prepared;
@@ -200,13 +197,10 @@ public final class ConfigReloader {
 			rollback(live, replaced.get(), prepared, keys);
 			return rejected(trigger, previous, startedAt, start, ex, diff);
 		}
-		Instant writtenAt = next.lastWritten();
-		Instant now = this.clock.instant();
-		Duration lag = (writtenAt != null) ? max(Duration.between(writtenAt, now), Duration.ZERO) : null;
-		ConfigReloadResult result = new ConfigReloadResult(trigger, ReloadOutcome.APPLIED, next.version(),
-				previous.version(), diff.added(), diff.changed(), diff.removed(), prepared.notRebindable(),
-				prepared.notRebindableKeys(), startedAt, since(start), writtenAt, lag, null);
-		return finish(result);
+		return finish(result.keys(diff.added(), diff.changed(), diff.removed())
+			.restartRequired(prepared.notRebindable(), prepared.notRebindableKeys())
+			.times(next.lastWritten(), diff.keys().contains(PUBLISHED_AT) ? publishedAt(next) : null)
+			.applied(since(start)));
 	}
 
 	/**
@@ -238,25 +232,9 @@ public final class ConfigReloader {
 	}
 
 	private void applyToContext(Set<String> keys) {
-		this.loggingLevels.apply(keys);
-		RefreshScope scope = refreshScope();
-		if (scope != null) {
-			scope.refreshAll();
+		for (ReloadApplier applier : this.appliers) {
+			applier.apply(keys);
 		}
-		this.publisher.publishEvent(new EnvironmentChangeEvent(this, keys));
-	}
-
-	/**
-	 * Return the refresh scope, looked up once: resolving it through the bean factory at
-	 * every reload cost more than refreshing it.
-	 */
-	private @Nullable RefreshScope refreshScope() {
-		RefreshScope scope = this.resolvedRefreshScope;
-		if (scope == null) {
-			scope = this.refreshScope.getIfAvailable();
-			this.resolvedRefreshScope = scope;
-		}
-		return scope;
 	}
 
 	private void rollback(MountedConfigPropertySource live, MountedConfigPropertySource.@Nullable Published replaced,
@@ -268,11 +246,7 @@ public final class ConfigReloader {
 				}
 				prepared.rollback();
 			});
-			this.loggingLevels.apply(keys);
-			RefreshScope scope = refreshScope();
-			if (scope != null) {
-				scope.refreshAll();
-			}
+			applyToContext(keys);
 		}
 		catch (RuntimeException ex) {
 			String version = (replaced != null) ? replaced.snapshot().version() : live.getSnapshot().version();
@@ -283,10 +257,12 @@ public final class ConfigReloader {
 	private ConfigReloadResult rejected(ReloadTrigger trigger, ConfigSnapshot previous, Instant startedAt, long start,
 			Throwable ex, @Nullable ConfigDiff diff) {
 		String error = RejectionMessages.describe(ex);
-		ConfigDiff attempted = (diff != null) ? diff : new ConfigDiff(Set.of(), Set.of(), Set.of());
-		ConfigReloadResult result = new ConfigReloadResult(trigger, ReloadOutcome.REJECTED, previous.version(),
-				previous.version(), attempted.added(), attempted.changed(), attempted.removed(), Set.of(), Set.of(),
-				startedAt, since(start), null, null, error);
+		ConfigReloadResult.Builder builder = ConfigReloadResult.builder(trigger, startedAt)
+			.versions(previous.version(), previous.version());
+		if (diff != null) {
+			builder.keys(diff.added(), diff.changed(), diff.removed());
+		}
+		ConfigReloadResult result = builder.rejected(error, since(start));
 		if (!error.equals(this.lastLoggedError)) {
 			this.lastLoggedError = error;
 			logger.warn("Config update rejected, keeping version " + previous.version() + ": " + error);
@@ -327,6 +303,27 @@ public final class ConfigReloader {
 		return result;
 	}
 
+	/**
+	 * Return the instant that a deployment pipeline wrote into the version as
+	 * {@value #PUBLISHED_AT}, so that the lag from publication to application can be
+	 * measured (only when the instant changed: a version that keeps it was not
+	 * published then). A value that is not an ISO-8601 instant is ignored with a warning.
+	 */
+	private static @Nullable Instant publishedAt(ConfigSnapshot snapshot) {
+		String value = snapshot.getString(PUBLISHED_AT);
+		if (value == null) {
+			return null;
+		}
+		try {
+			return Instant.parse(value.trim());
+		}
+		catch (DateTimeParseException ex) {
+			logger.warn("Ignoring '" + PUBLISHED_AT + "' of version " + snapshot.version()
+					+ ": it is not an ISO-8601 instant such as 2026-11-24T13:19:54Z");
+			return null;
+		}
+	}
+
 	private static String names(Collection<String> keys) {
 		if (keys.size() <= MAX_LOGGED_KEYS) {
 			return keys.toString();
@@ -341,10 +338,6 @@ public final class ConfigReloader {
 
 	private static Duration since(long start) {
 		return Duration.ofNanos(System.nanoTime() - start);
-	}
-
-	private static Duration max(Duration a, Duration b) {
-		return (a.compareTo(b) >= 0) ? a : b;
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.configlag.reload;
 
 import java.util.Collection;
+import java.util.Set;
 import java.util.Locale;
 
 import org.apache.commons.logging.Log;
@@ -22,7 +23,7 @@ import org.springframework.core.env.Environment;
  *
  * @author config-lag
  */
-public final class LoggingLevelUpdater {
+public final class LoggingLevelUpdater implements ReloadApplier {
 
 	private static final Log logger = LogFactory.getLog(LoggingLevelUpdater.class);
 
@@ -47,7 +48,8 @@ public final class LoggingLevelUpdater {
 	 * Apply the levels of the given keys as the environment now has them.
 	 * @param keys changed keys; those not under {@code logging.level.} are ignored
 	 */
-	void apply(Collection<String> keys) {
+	@Override
+	public void apply(Set<String> keys) {
 		if (this.loggingSystem == null) {
 			return;
 		}

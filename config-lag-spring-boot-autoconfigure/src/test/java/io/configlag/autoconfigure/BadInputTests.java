@@ -500,7 +500,7 @@ class BadInputTests {
 
 	private ApplicationContextRunner runner(WatchMode mode, Path path) {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 			.withUserConfiguration(TestConfiguration.class)
 			.withPropertyValues("config.lag.paths=" + path, "config.lag.watch.mode=" + mode,
 					"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms");

@@ -1,6 +1,7 @@
 package io.configlag.autoconfigure;
 
 import io.configlag.cloud.ConfigLagLoggingRebinder;
+import io.configlag.cloud.RefreshScopeApplier;
 import io.configlag.mount.ConfigLoadException;
 import io.configlag.reload.ConfigReloader;
 import io.configlag.test.KubeletVolume;
@@ -36,7 +37,7 @@ class ConfigLagAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagAutoConfiguration.class,
-				ConfigLagLoggingAutoConfiguration.class));
+				ConfigLagSpringCloudAutoConfiguration.class));
 
 	@Test
 	void backsOffWithoutPaths() {
@@ -98,7 +99,7 @@ class ConfigLagAutoConfigurationTests {
 			context.getEnvironment()
 				.getPropertySources()
 				.addFirst(new MapPropertySource("test", Map.of("logging.level." + logger, "TRACE")));
-			context.publishEvent(new EnvironmentChangeEvent(context.getBean(ConfigReloader.class),
+			context.publishEvent(new EnvironmentChangeEvent(context.getBean(RefreshScopeApplier.class),
 					Set.of("logging.level." + logger)));
 			assertThat(loggingSystem.getLoggerConfiguration(logger).getConfiguredLevel()).isNotEqualTo(LogLevel.TRACE);
 			context.publishEvent(new EnvironmentChangeEvent(context, Set.of("logging.level." + logger)));

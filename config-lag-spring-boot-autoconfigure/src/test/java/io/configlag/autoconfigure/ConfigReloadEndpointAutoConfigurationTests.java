@@ -2,6 +2,7 @@ package io.configlag.autoconfigure;
 
 import io.configlag.actuate.endpoint.ConfigReloadEndpoint;
 import io.configlag.actuate.endpoint.ConfigReloadEndpointWebExtension;
+import io.configlag.ConfigReloadService;
 import io.configlag.reload.ConfigReloader;
 import io.configlag.test.KubeletVolume;
 import io.configlag.watch.ConfigWatcher;
@@ -258,7 +259,7 @@ class ConfigReloadEndpointAutoConfigurationTests {
 
 		@Bean
 		ConfigReloadEndpoint userEndpoint(ConfigurableEnvironment environment) {
-			return new ConfigReloadEndpoint(mock(ConfigReloader.class), null, null, environment, List.of(),
+			return new ConfigReloadEndpoint(mock(ConfigReloadService.class), environment, List.of(),
 					org.springframework.boot.actuate.endpoint.Show.NEVER);
 		}
 

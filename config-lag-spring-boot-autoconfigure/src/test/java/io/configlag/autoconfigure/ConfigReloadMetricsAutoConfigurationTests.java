@@ -9,6 +9,7 @@ import io.configlag.ReloadOutcome;
 import io.configlag.ReloadTrigger;
 import io.configlag.metrics.ConfigReloadMeterBinder;
 import io.configlag.observation.ObservedReloadExecution;
+import io.configlag.ConfigReloadService;
 import io.configlag.reload.ConfigReloader;
 import io.configlag.test.KubeletVolume;
 
@@ -311,8 +312,8 @@ class ConfigReloadMetricsAutoConfigurationTests {
 	static class UserBeansConfiguration {
 
 		@Bean
-		ConfigReloadMeterBinder userBinder(ConfigReloader reloader) {
-			return new ConfigReloadMeterBinder(reloader, java.time.Clock.systemUTC());
+		ConfigReloadMeterBinder userBinder(ConfigReloadService service) {
+			return new ConfigReloadMeterBinder(service, java.time.Clock.systemUTC());
 		}
 
 		@Bean

@@ -53,7 +53,7 @@ class RealMountTests {
 			KubeletVolume.configMap(mountPoint).write(Map.of("config.yaml", "app:\n  name: one\n"));
 			new ApplicationContextRunner()
 				.withConfiguration(
-						AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+						AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 				.withUserConfiguration(BadInputTests.TestConfiguration.class)
 				.withPropertyValues("config.lag.paths=" + mountPoint, "config.lag.watch.mode=" + mode,
 						"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms",

@@ -3,6 +3,7 @@ package io.configlag.reload;
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
 import io.configlag.mount.MountChecks;
 import io.configlag.mount.WatchedPath;
 import io.configlag.test.KubeletVolume;
@@ -49,7 +50,7 @@ class ChangeScopeTests {
 
 	// SpringApplication publishes CORRECT once started; a bare context has to do it itself
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class,
 				ApplicationAvailabilityAutoConfiguration.class))
 		.withUserConfiguration(ScopeConfiguration.class)
 		.withInitializer((context) -> context

@@ -3,6 +3,7 @@ package io.configlag.reload;
 import io.configlag.ReloadOutcome;
 
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
 import io.configlag.test.KubeletVolume;
 
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ class ReloadStormTests {
 	void stormOfSwapsWithConcurrentReaders() {
 		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config")).write(version(0));
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 			.withUserConfiguration(StormConfiguration.class)
 			.withPropertyValues("config.lag.paths=" + volume.directory(), "config.lag.watch.mode=native")
 			.run((context) -> {

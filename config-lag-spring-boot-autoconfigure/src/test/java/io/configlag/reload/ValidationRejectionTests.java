@@ -3,6 +3,7 @@ package io.configlag.reload;
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
 
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
@@ -151,7 +152,7 @@ class ValidationRejectionTests {
 
 	private ApplicationContextRunner runner(WatchMode mode, Path path) {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 			.withUserConfiguration(TestConfiguration.class)
 			.withPropertyValues("config.lag.paths=" + path, "config.lag.watch.mode=" + mode,
 					"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms");

@@ -3,6 +3,7 @@ package io.configlag.watch;
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
 
@@ -42,7 +43,7 @@ class ConfigWatcherTests {
 
 	private ApplicationContextRunner runner(WatchMode mode, String... paths) {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 			.withUserConfiguration(TestConfiguration.class)
 			.withPropertyValues("config.lag.paths=" + String.join(",", paths), "config.lag.watch.mode=" + mode,
 					"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms");

@@ -8,6 +8,7 @@ import io.configlag.ReloadTrigger;
 import io.configlag.reload.ConfigReloader;
 
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
 
@@ -53,7 +54,7 @@ class WatcherFaultTests {
 
 	private ApplicationContextRunner runner(Path path) {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 			.withUserConfiguration(TestConfiguration.class)
 			.withPropertyValues("config.lag.paths=" + path, "config.lag.watch.mode=native",
 					"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms",

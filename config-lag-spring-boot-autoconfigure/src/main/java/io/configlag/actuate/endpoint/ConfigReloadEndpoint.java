@@ -1,19 +1,7 @@
 package io.configlag.actuate.endpoint;
 
-import io.configlag.WatchStatus;
-import io.configlag.ConfigReloadResult;
-import io.configlag.ReloadOutcome;
-import io.configlag.ReloadTrigger;
-import io.configlag.mount.ConfigSnapshot;
-import io.configlag.mount.MountedConfigPropertySource;
-import io.configlag.reload.ConfigReloader;
-import io.configlag.reload.StartupChecks;
-import io.configlag.watch.ConfigWatcher;
-
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,12 +9,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ConfigReloadService;
+import io.configlag.MountedPath;
+import io.configlag.ReloadOutcome;
+import io.configlag.WatchStatus;
+import io.configlag.mount.MountedConfigPropertySource;
 import org.jspecify.annotations.Nullable;
 
-import io.configlag.mount.ConfigSnapshot.PathKind;
-import io.configlag.mount.ConfigSnapshot.PathState;
-
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
@@ -52,11 +42,7 @@ import org.springframework.util.ClassUtils;
 @Endpoint(id = "configreload", defaultAccess = Access.READ_ONLY)
 public class ConfigReloadEndpoint {
 
-	private final ConfigReloader reloader;
-
-	private final ObjectProvider<ConfigWatcher> watcher;
-
-	private final @Nullable ObjectProvider<StartupChecks> startupChecks;
+	private final ConfigReloadService service;
 
 	private final ConfigurableEnvironment environment;
 
@@ -64,12 +50,17 @@ public class ConfigReloadEndpoint {
 
 	private final Show showValues;
 
-	public ConfigReloadEndpoint(ConfigReloader reloader, ObjectProvider<ConfigWatcher> watcher,
-			@Nullable ObjectProvider<StartupChecks> startupChecks, ConfigurableEnvironment environment,
+	/**
+	 * Create a new endpoint.
+	 * @param service the reload service
+	 * @param environment the environment, whose mounted property source holds the values
+	 * that are shown
+	 * @param sanitizingFunctions the functions that sanitize values
+	 * @param showValues when to show unsanitized values
+	 */
+	public ConfigReloadEndpoint(ConfigReloadService service, ConfigurableEnvironment environment,
 			Iterable<SanitizingFunction> sanitizingFunctions, Show showValues) {
-		this.reloader = reloader;
-		this.watcher = watcher;
-		this.startupChecks = startupChecks;
+		this.service = service;
 		this.environment = environment;
 		this.sanitizer = new Sanitizer(sanitizingFunctions);
 		this.showValues = showValues;
@@ -97,69 +88,41 @@ public class ConfigReloadEndpoint {
 	}
 
 	ConfigReloadDescriptor describe(boolean showUnsanitized) {
-		ConfigSnapshot current = this.reloader.current();
-		List<PathDescriptor> paths = new ArrayList<>();
-		for (PathState path : current.paths()) {
-			paths.add(PathDescriptor.of(path));
-		}
+		List<PathDescriptor> paths = this.service.getPaths().stream().map(PathDescriptor::of).toList();
 		Map<String, Long> counts = new LinkedHashMap<>();
 		for (ReloadOutcome outcome : ReloadOutcome.values()) {
-			counts.put(lowerCase(outcome), this.reloader.getCount(outcome));
+			counts.put(lowerCase(outcome), this.service.getReloadCount(outcome));
 		}
-		return new ConfigReloadDescriptor(current.version(), watchMode(), watch(), paths,
-				describe(this.reloader.getLastReload(), current, showUnsanitized),
-				describe(this.reloader.getLastSuccess(), current, showUnsanitized), counts, warnings());
-	}
-
-	private @Nullable WatchDescriptor watch() {
-		ConfigWatcher watcher = (this.watcher != null) ? this.watcher.getIfAvailable() : null;
-		if (watcher == null) {
-			return null;
-		}
-		WatchStatus status = watcher.getStatus();
-		return new WatchDescriptor(status.watching(), status.problem(), status.lastCheck());
-	}
-
-	private List<String> warnings() {
-		StartupChecks checks = (this.startupChecks != null) ? this.startupChecks.getIfAvailable() : null;
-		return (checks != null) ? checks.getWarnings() : List.of();
+		WatchStatus watch = this.service.getWatchStatus();
+		String watchMode = (watch.mode() != WatchStatus.Mode.OFF) ? lowerCase(watch.mode()) : null;
+		return new ConfigReloadDescriptor(this.service.getCurrentVersion(), watchMode, WatchDescriptor.of(watch),
+				paths, describe(this.service.getLastReload(), showUnsanitized),
+				describe(this.service.getLastSuccess(), showUnsanitized), counts, this.service.getWarnings());
 	}
 
 	ReloadDescriptor reload(boolean showUnsanitized) {
-		ConfigReloadResult result = this.reloader.reload(ReloadTrigger.MANUAL);
-		return describeReload(result, this.reloader.current(), showUnsanitized);
+		return describeReload(this.service.reload(), showUnsanitized);
 	}
 
-	private @Nullable String watchMode() {
-		ConfigWatcher watcher = (this.watcher != null) ? this.watcher.getIfAvailable() : null;
-		return (watcher != null) ? lowerCase(watcher.getMode()) : null;
+	private @Nullable ReloadDescriptor describe(@Nullable ConfigReloadResult result, boolean showUnsanitized) {
+		return (result != null) ? describeReload(result, showUnsanitized) : null;
 	}
 
-	private @Nullable ReloadDescriptor describe(@Nullable ConfigReloadResult result, ConfigSnapshot current,
-			boolean showUnsanitized) {
-		return (result != null) ? describeReload(result, current, showUnsanitized) : null;
-	}
-
-	private ReloadDescriptor describeReload(ConfigReloadResult result, ConfigSnapshot current,
-			boolean showUnsanitized) {
+	private ReloadDescriptor describeReload(ConfigReloadResult result, boolean showUnsanitized) {
 		PropertySource<?> source = this.environment.getPropertySources().get(MountedConfigPropertySource.NAME);
 		Map<String, @Nullable Object> values = new LinkedHashMap<>();
-		Set<String> keys = new TreeSet<>(result.added());
-		keys.addAll(result.changed());
-		addValues(values, keys, source, current, showUnsanitized);
-		return ReloadDescriptor.of(result, values);
-	}
-
-	private void addValues(Map<String, @Nullable Object> values, Set<String> keys,
-			@Nullable PropertySource<?> source, ConfigSnapshot current, boolean showUnsanitized) {
-		for (String key : keys) {
-			Object value = current.properties().get(key);
-			if (value != null) {
-				Object raw = ConfigSnapshot.asString(value);
-				values.put(key, stringify(this.sanitizer.sanitize(new SanitizableData(source, key, raw),
-						showUnsanitized)));
+		if (source != null) {
+			Set<String> keys = new TreeSet<>(result.added());
+			keys.addAll(result.changed());
+			for (String key : keys) {
+				Object value = source.getProperty(key);
+				if (value != null) {
+					SanitizableData data = new SanitizableData(source, key, value.toString());
+					values.put(key, stringify(this.sanitizer.sanitize(data, showUnsanitized)));
+				}
 			}
 		}
+		return ReloadDescriptor.of(result, values);
 	}
 
 	private static @Nullable Object stringify(@Nullable Object value) {
@@ -197,13 +160,22 @@ public class ConfigReloadEndpoint {
 	}
 
 	/**
-	 * The state of watching, checked by the watchdog.
+	 * The state of watching.
 	 *
 	 * @param watching whether changes are being watched right now
-	 * @param problem why watching is degraded, or {@code null}
-	 * @param lastCheck when the watchdog last checked
+	 * @param since when the current watch mode started, if known
+	 * @param problem why watching is degraded (for example a fallback to polling and its
+	 * cause), or {@code null}
+	 * @param lastEvent when the last file-system event was seen, if any
+	 * @param lastCheck when the watched paths' metadata was last checked
 	 */
-	public record WatchDescriptor(boolean watching, @Nullable String problem, @Nullable Instant lastCheck) {
+	public record WatchDescriptor(boolean watching, @Nullable Instant since, @Nullable String problem,
+			@Nullable Instant lastEvent, @Nullable Instant lastCheck) {
+
+		static @Nullable WatchDescriptor of(WatchStatus status) {
+			return (status.mode() != WatchStatus.Mode.OFF) ? new WatchDescriptor(status.watching(), status.since(),
+					status.problem(), status.lastEvent(), status.lastCheck()) : null;
+		}
 
 	}
 
@@ -224,17 +196,11 @@ public class ConfigReloadEndpoint {
 	public record PathDescriptor(String location, String path, String kind, boolean kubeletVolume,
 			@Nullable Instant writtenAt, int keys, List<String> files) {
 
-		static PathDescriptor of(PathState state) {
-			Path path = state.path().path();
-			return new PathDescriptor(state.path().location(), path.toString(), kind(state), state.kubeletVolume(),
-					state.writtenAt(), state.keys(), state.files());
-		}
-
-		private static String kind(PathState state) {
-			if (state.kind() == PathKind.DIRECTORY && state.kubeletVolume()) {
-				return "kubelet-volume";
-			}
-			return lowerCase(state.kind());
+		static PathDescriptor of(MountedPath path) {
+			String kind = (path.kind() == MountedPath.Kind.DIRECTORY && path.kubeletVolume()) ? "kubelet-volume"
+					: lowerCase(path.kind());
+			return new PathDescriptor(path.location(), path.path().toString(), kind, path.kubeletVolume(),
+					path.writtenAt(), path.keys(), path.files());
 		}
 
 	}

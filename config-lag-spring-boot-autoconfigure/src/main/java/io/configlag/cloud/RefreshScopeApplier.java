@@ -1,0 +1,67 @@
+package io.configlag.cloud;
+
+import java.util.Set;
+
+import io.configlag.reload.ReloadApplier;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.cloud.context.scope.refresh.RefreshScope;
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * Takes a new version to Spring Cloud Context: refreshes every {@code @RefreshScope} bean
+ * and publishes an {@link EnvironmentChangeEvent} with the changed keys, for the
+ * application's own listeners.
+ * <p>
+ * The event's source is this applier, not the application context. Spring Cloud's
+ * {@code ConfigurationPropertiesRebinder} rebinds <em>every</em>
+ * {@code @ConfigurationProperties} bean when the source is the context, and only then
+ * (spring-cloud-context 5.0's {@code ConfigurationPropertiesRebinder#onApplicationEvent}
+ * checks it); config-lag has already rebound exactly the affected beans, after
+ * validating them, so it must stay out. {@link ConfigLagLoggingRebinder} recognises
+ * this source in the same way. Spring Cloud's {@code ContextRefresher} is never called.
+ *
+ * @author config-lag
+ */
+public final class RefreshScopeApplier implements ReloadApplier {
+
+	private final ObjectProvider<RefreshScope> refreshScope;
+
+	private final ApplicationEventPublisher publisher;
+
+	private volatile @Nullable RefreshScope resolved;
+
+	/**
+	 * Create a new instance.
+	 * @param refreshScope the refresh scope, if Spring Cloud registered one
+	 * @param publisher the event publisher
+	 */
+	public RefreshScopeApplier(ObjectProvider<RefreshScope> refreshScope, ApplicationEventPublisher publisher) {
+		this.refreshScope = refreshScope;
+		this.publisher = publisher;
+	}
+
+	@Override
+	public void apply(Set<String> keys) {
+		RefreshScope scope = refreshScope();
+		if (scope != null) {
+			scope.refreshAll();
+		}
+		this.publisher.publishEvent(new EnvironmentChangeEvent(this, keys));
+	}
+
+	/**
+	 * Return the refresh scope, looked up once.
+	 */
+	private @Nullable RefreshScope refreshScope() {
+		RefreshScope scope = this.resolved;
+		if (scope == null) {
+			scope = this.refreshScope.getIfAvailable();
+			this.resolved = scope;
+		}
+		return scope;
+	}
+
+}
