@@ -69,7 +69,7 @@ public class ConfigLagEnvironmentPostProcessor implements EnvironmentPostProcess
 
 	static MountedConfigReader createReader(ConfigurableEnvironment environment, ConfigLagProperties properties) {
 		return new MountedConfigReader(WatchedPath.of(properties.getPaths()), properties.getMaxFileSize().toBytes(),
-				(expression) -> environment.matchesProfiles(expression));
+				environment);
 	}
 
 }

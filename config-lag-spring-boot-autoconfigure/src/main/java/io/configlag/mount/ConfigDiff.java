@@ -1,48 +1,61 @@
 package io.configlag.mount;
 
 import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * The keys that differ between two snapshots. Values are compared as strings, so that a
- * config-tree value and a YAML scalar compare by what the application would bind; string
- * values are compared where the snapshots hold them, without creating them.
+ * config-tree value and a YAML scalar compare by what the application would bind.
  *
  * @param added keys only in the new snapshot
  * @param changed keys in both with different values
  * @param removed keys only in the old snapshot
+ * @author config-lag
  */
 public record ConfigDiff(Set<String> added, Set<String> changed, Set<String> removed) {
 
+	/**
+	 * Compare two snapshots.
+	 * @param previous the old snapshot
+	 * @param next the new snapshot
+	 * @return the keys that differ, in the order of the snapshots
+	 */
 	public static ConfigDiff between(ConfigSnapshot previous, ConfigSnapshot next) {
-		CompactProperties before = previous.properties();
-		CompactProperties after = next.properties();
+		Map<String, Object> before = previous.properties();
+		Map<String, Object> after = next.properties();
 		Set<String> added = new LinkedHashSet<>();
 		Set<String> changed = new LinkedHashSet<>();
 		Set<String> removed = new LinkedHashSet<>();
-		for (int index = 0; index < after.size(); index++) {
-			String key = after.keyAt(index);
-			int previousIndex = before.indexOf(key);
-			if (previousIndex < 0) {
+		after.forEach((key, value) -> {
+			if (!before.containsKey(key)) {
 				added.add(key);
 			}
-			else if (!before.sameString(previousIndex, after, index)) {
+			else if (!Objects.equals(ConfigSnapshot.asString(before.get(key)), ConfigSnapshot.asString(value))) {
 				changed.add(key);
 			}
-		}
-		for (int index = 0; index < before.size(); index++) {
-			String key = before.keyAt(index);
-			if (after.indexOf(key) < 0) {
+		});
+		for (String key : before.keySet()) {
+			if (!after.containsKey(key)) {
 				removed.add(key);
 			}
 		}
 		return new ConfigDiff(added, changed, removed);
 	}
 
+	/**
+	 * Tell whether no key differs.
+	 * @return whether the snapshots hold the same values
+	 */
 	public boolean isEmpty() {
 		return this.added.isEmpty() && this.changed.isEmpty() && this.removed.isEmpty();
 	}
 
+	/**
+	 * Return every key that differs: added, changed, then removed.
+	 * @return the keys
+	 */
 	public Set<String> keys() {
 		Set<String> keys = new LinkedHashSet<>(this.added);
 		keys.addAll(this.changed);

@@ -1,29 +1,46 @@
 package io.configlag.mount;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.OriginProvider;
+import org.springframework.boot.origin.OriginTrackedValue;
 
 /**
  * An immutable view of everything read from the watched paths at one moment.
  *
- * @param properties the merged properties, in precedence order; read them with
- * {@link #value(String)}, {@link #origin(String)} and {@link #names()} (as a {@link Map},
- * values read from a properties or YAML file are {@link MountedValue}s, created on each
- * access, which carry their origin)
+ * @param properties the merged properties, in precedence order, as Spring Boot's
+ * {@link org.springframework.boot.env.OriginTrackedMapPropertySource} holds them: values
+ * read from files are {@link OriginTrackedValue}s that carry their origin
  * @param version a short hash of the content that was read
  * @param paths what was found at each watched path
  * @param fingerprint cheap metadata of the paths taken just before reading, used to tell
  * whether anything may have changed since
+ * @author config-lag
  */
-public record ConfigSnapshot(CompactProperties properties, String version, List<PathState> paths,
+public record ConfigSnapshot(Map<String, Object> properties, String version, List<PathState> paths,
 		List<String> fingerprint) {
 
-	public static final ConfigSnapshot EMPTY = new ConfigSnapshot(CompactProperties.EMPTY, "none", List.of(), List.of());
+	/**
+	 * The snapshot of nothing read.
+	 */
+	public static final ConfigSnapshot EMPTY = new ConfigSnapshot(Map.of(), "none", List.of(), List.of());
+
+	/**
+	 * Create a snapshot; the properties are copied, in their order.
+	 */
+	public ConfigSnapshot {
+		properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+		paths = List.copyOf(paths);
+		fingerprint = List.copyOf(fingerprint);
+	}
 
 	/**
 	 * Return the property value as the string that is compared between versions.
@@ -31,7 +48,7 @@ public record ConfigSnapshot(CompactProperties properties, String version, List<
 	 * @return the value as a string or {@code null}
 	 */
 	public @Nullable String getString(String name) {
-		return this.properties.getString(name);
+		return asString(this.properties.get(name));
 	}
 
 	/**
@@ -40,7 +57,7 @@ public record ConfigSnapshot(CompactProperties properties, String version, List<
 	 * @return the value or {@code null}
 	 */
 	@Nullable Object value(String name) {
-		return this.properties.value(name);
+		return unwrap(this.properties.get(name));
 	}
 
 	/**
@@ -49,7 +66,7 @@ public record ConfigSnapshot(CompactProperties properties, String version, List<
 	 * @return the origin or {@code null}
 	 */
 	@Nullable Origin origin(String name) {
-		return this.properties.origin(name);
+		return (this.properties.get(name) instanceof OriginProvider provider) ? provider.getOrigin() : null;
 	}
 
 	/**
@@ -57,7 +74,7 @@ public record ConfigSnapshot(CompactProperties properties, String version, List<
 	 * @return the names
 	 */
 	String[] names() {
-		return this.properties.names();
+		return this.properties.keySet().toArray(new String[0]);
 	}
 
 	/**
@@ -66,12 +83,35 @@ public record ConfigSnapshot(CompactProperties properties, String version, List<
 	 * @return the names
 	 */
 	public List<String> namesWithValueContaining(String text) {
-		return this.properties.keysWithValueContaining(text);
+		List<String> names = new ArrayList<>();
+		this.properties.forEach((name, value) -> {
+			String string = asString(value);
+			if (string != null && string.contains(text)) {
+				names.add(name);
+			}
+		});
+		return names;
 	}
 
+	/**
+	 * Return a value kept in a snapshot as a string, without its origin.
+	 * @param value the value
+	 * @return its string form or {@code null}
+	 */
 	public static @Nullable String asString(@Nullable Object value) {
-		Object plain = MountedValue.unwrap(value);
+		Object plain = unwrap(value);
 		return (plain != null) ? plain.toString() : null;
+	}
+
+	/**
+	 * Return a value kept in a snapshot without its origin, as
+	 * {@link org.springframework.boot.env.OriginTrackedMapPropertySource#getProperty}
+	 * does.
+	 * @param value the value
+	 * @return the plain value
+	 */
+	static @Nullable Object unwrap(@Nullable Object value) {
+		return (value instanceof OriginTrackedValue tracked) ? tracked.getValue() : value;
 	}
 
 	/**

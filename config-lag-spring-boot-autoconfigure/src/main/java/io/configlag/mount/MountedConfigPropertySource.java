@@ -10,6 +10,8 @@ import io.configlag.autoconfigure.ConfigLagProperties.Precedence;
 import org.springframework.boot.env.PropertySourceInfo;
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.OriginLookup;
+import org.springframework.boot.origin.OriginProvider;
+import org.springframework.boot.origin.OriginTrackedValue;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.MutablePropertySources;
@@ -49,19 +51,29 @@ public final class MountedConfigPropertySource extends EnumerablePropertySource<
 
 	private volatile Published published;
 
+	/**
+	 * Create a source holding the given snapshot.
+	 * @param snapshot the first snapshot
+	 */
 	public MountedConfigPropertySource(ConfigSnapshot snapshot) {
 		super(NAME, snapshot);
 		this.published = new Published(snapshot, snapshot.names());
 	}
 
+	/**
+	 * Return a property's value, unwrapped from its {@link OriginTrackedValue} exactly as
+	 * {@link org.springframework.boot.env.OriginTrackedMapPropertySource#getProperty}
+	 * does: the stored value is returned and nothing is allocated.
+	 */
 	@Override
 	public @Nullable Object getProperty(String name) {
-		return this.published.snapshot().value(name);
+		Object value = this.published.snapshot().properties().get(name);
+		return (value instanceof OriginTrackedValue tracked) ? tracked.getValue() : value;
 	}
 
 	@Override
 	public boolean containsProperty(String name) {
-		return this.published.snapshot().value(name) != null;
+		return this.published.snapshot().properties().containsKey(name);
 	}
 
 	@Override
@@ -71,7 +83,8 @@ public final class MountedConfigPropertySource extends EnumerablePropertySource<
 
 	@Override
 	public @Nullable Origin getOrigin(String name) {
-		return this.published.snapshot().origin(name);
+		return (this.published.snapshot().properties().get(name) instanceof OriginProvider provider)
+				? provider.getOrigin() : null;
 	}
 
 	@Override
@@ -88,6 +101,10 @@ public final class MountedConfigPropertySource extends EnumerablePropertySource<
 		return this.published.snapshot();
 	}
 
+	/**
+	 * Return the snapshot this source currently holds.
+	 * @return the current snapshot
+	 */
 	public ConfigSnapshot getSnapshot() {
 		return this.published.snapshot();
 	}
@@ -113,6 +130,11 @@ public final class MountedConfigPropertySource extends EnumerablePropertySource<
 		this.published = previous;
 	}
 
+	/**
+	 * Return the mounted source of an environment.
+	 * @param environment the environment
+	 * @return the source or {@code null} if it has none
+	 */
 	public static @Nullable MountedConfigPropertySource get(ConfigurableEnvironment environment) {
 		PropertySource<?> source = environment.getPropertySources().get(NAME);
 		return (source instanceof MountedConfigPropertySource mounted) ? mounted : null;

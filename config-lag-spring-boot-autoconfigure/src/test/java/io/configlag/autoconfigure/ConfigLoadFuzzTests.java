@@ -251,7 +251,7 @@ class ConfigLoadFuzzTests {
 				boolean singleFile = random.nextInt(4) == 0 && !input.name().contains("/");
 				Path watched = singleFile ? file : directory;
 				MountedConfigReader reader = new MountedConfigReader(WatchedPath.of(List.of(watched.toString())),
-						MAX_FILE_SIZE, this.environment::matchesProfiles);
+						MAX_FILE_SIZE, this.environment);
 				this.current = input.startingNow();
 				outcomes.merge(read(reader, watched), 1, Integer::sum);
 				long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.current.startedAt());

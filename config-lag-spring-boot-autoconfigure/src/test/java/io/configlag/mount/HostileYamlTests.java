@@ -8,6 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.core.env.StandardEnvironment;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -101,7 +103,7 @@ class HostileYamlTests {
 	}
 
 	private static ConfigSnapshot read(Path file) {
-		return new MountedConfigReader(WatchedPath.of(List.of(file.toString())), 1024 * 1024, (profiles) -> false)
+		return new MountedConfigReader(WatchedPath.of(List.of(file.toString())), 1024 * 1024, new StandardEnvironment())
 			.read();
 	}
 

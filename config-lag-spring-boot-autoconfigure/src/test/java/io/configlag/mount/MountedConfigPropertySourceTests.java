@@ -14,9 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.configlag.autoconfigure.ConfigLagProperties.Precedence;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.StandardEnvironment;
@@ -41,7 +45,7 @@ class MountedConfigPropertySourceTests {
 	void setUp() {
 		this.volume = KubeletVolume.configMap(this.root.resolve("config"));
 		this.reader = new MountedConfigReader(List.of(WatchedPath.of(this.volume.directory().toString())),
-				1024 * 1024, (profiles) -> false);
+				1024 * 1024, new StandardEnvironment());
 	}
 
 	@Test
@@ -115,6 +119,33 @@ class MountedConfigPropertySourceTests {
 		MutablePropertySources third = candidates.of(write("app.name=four\n"));
 		assertThat(third).isNotSameAs(first);
 		assertThat(third.contains("late")).isTrue();
+	}
+
+	@Test
+	void valuesKeepTheirTypeAndOriginAndALookupReturnsTheStoredObject() {
+		this.volume.write(Map.of("application.properties", "a=1\nb.c=two\n", "app.yaml",
+				"x:\n  port: 8080\n  enabled: true\n", "plain-key", "tree value\n"));
+		MountedConfigPropertySource source = new MountedConfigPropertySource(this.reader.read());
+		assertThat(source.getProperty("b.c")).isEqualTo("two");
+		assertThat(source.getProperty("x.port")).isEqualTo(8080);
+		assertThat(source.getProperty("x.enabled")).isEqualTo(true);
+		assertThat(source.getProperty("plain-key")).isEqualTo("tree value");
+		assertThat(source.getProperty("b.c")).isSameAs(source.getProperty("b.c"));
+		assertThat(source.getOrigin("b.c")).isSameAs(source.getOrigin("b.c"));
+		assertOrigin(source.getOrigin("b.c"), "application.properties", 1, 4);
+		assertOrigin(source.getOrigin("x.port"), "app.yaml", 1, 8);
+		assertOrigin(source.getOrigin("plain-key"), "plain-key", 0, 0);
+		assertThat(source.getProperty("missing")).isNull();
+		assertThat(source.getOrigin("missing")).isNull();
+		assertThat(ConfigSnapshot.asString(source.getSource().properties().get("x.port"))).isEqualTo("8080");
+	}
+
+	private void assertOrigin(@Nullable Origin origin, String file, int line, int column) {
+		assertThat(origin).isInstanceOfSatisfying(TextResourceOrigin.class, (text) -> {
+			assertThat(text.getResource().getFilename()).isEqualTo(file);
+			assertThat(text.getLocation().getLine()).isEqualTo(line);
+			assertThat(text.getLocation().getColumn()).isEqualTo(column);
+		});
 	}
 
 	private ConfigSnapshot write(String properties) {

@@ -18,6 +18,8 @@ import org.springframework.boot.env.ConfigTreePropertySource.Option;
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.TextResourceOrigin;
 
+import org.springframework.core.env.StandardEnvironment;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -30,7 +32,7 @@ class MountedConfigReaderTests {
 	Path temp;
 
 	private ConfigSnapshot read(String... locations) {
-		return new MountedConfigReader(WatchedPath.of(List.of(locations)), 1024 * 1024, (profiles) -> false).read();
+		return new MountedConfigReader(WatchedPath.of(List.of(locations)), 1024 * 1024, new StandardEnvironment()).read();
 	}
 
 	@Test
@@ -90,8 +92,10 @@ class MountedConfigReaderTests {
 		assertThat(snapshot.getString("app.name")).isEqualTo("second");
 		assertThat(snapshot.getString("app.count")).isEqualTo("1");
 		assertThat(snapshot.properties()).doesNotContainKey("spring.config.activate.on-profile");
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.setActiveProfiles("prod");
 		ConfigSnapshot prod = new MountedConfigReader(WatchedPath.of(List.of(file.toString())), 1024 * 1024,
-				"prod"::equals)
+				environment)
 			.read();
 		assertThat(prod.getString("app.name")).isEqualTo("production");
 	}

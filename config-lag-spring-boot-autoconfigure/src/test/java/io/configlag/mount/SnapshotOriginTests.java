@@ -14,24 +14,22 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.env.ConfigTreePropertySource;
 import org.springframework.boot.env.OriginTrackedMapPropertySource;
 import org.springframework.boot.env.PropertiesPropertySourceLoader;
 import org.springframework.boot.env.PropertySourceLoader;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.OriginTrackedValue;
-import org.springframework.boot.origin.TextResourceOrigin;
-import org.springframework.boot.origin.TextResourceOrigin.Location;
 import org.springframework.core.env.PropertySource;
-import org.springframework.core.io.ByteArrayResource;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.FileSystemResource;
-import org.springframework.core.io.Resource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Origins of a snapshot: its files' resources are re-created when an origin is asked for,
- * and equal those Spring Boot's loaders give for the same files.
+ * Origins of a snapshot are those Spring Boot's loaders and its
+ * {@link ConfigTreePropertySource} give for the same files, stored with the values.
  *
  * @author config-lag
  */
@@ -61,8 +59,9 @@ class SnapshotOriginTests {
 		}
 		expected.remove("shared");
 		expected.put("shared", bootOrigins(directory.resolve("b.yaml")).get("shared"));
+		ConfigTreePropertySource tree = new ConfigTreePropertySource("tree", directory);
+		expected.put("tree-key", tree.getOrigin("tree-key"));
 		assertOrigins(snapshot, expected);
-		assertThat(snapshot.origin("tree-key")).isNull();
 	}
 
 	@Test
@@ -79,50 +78,12 @@ class SnapshotOriginTests {
 		assertOrigins(snapshot, expected);
 	}
 
-	@Test
-	void resourcesAreCreatedAgainForEachFileAndKeptOnlyForTheLastOne() throws IOException {
-		Path root = Files.createDirectories(this.temp.resolve("config"));
-		Map<String, Object> first = bootValues(write(root.resolve("first.properties"), "a=1\nb=2\n"));
-		Map<String, Object> second = bootValues(write(root.resolve("second.properties"), "c=3\n"));
-		CompactProperties store = new CompactProperties.Builder()
-			.putAll(first, root, List.of("first.properties", "second.properties"))
-			.putAll(second, root, List.of("first.properties", "second.properties"))
-			.build();
-		Resource a = resourceOf(store.origin("a"));
-		Resource b = resourceOf(store.origin("b"));
-		Resource c = resourceOf(store.origin("c"));
-		assertThat(a).isEqualTo(resourceOf(((OriginTrackedValue) first.get("a")).getOrigin()))
-			.isNotSameAs(resourceOf(((OriginTrackedValue) first.get("a")).getOrigin()));
-		assertThat(b).isSameAs(a);
-		assertThat(c).isEqualTo(resourceOf(((OriginTrackedValue) second.get("c")).getOrigin())).isNotEqualTo(a);
-		assertThat(resourceOf(store.origin("a"))).isEqualTo(a).isNotSameAs(a);
-	}
-
-	@Test
-	void resourcesThatCannotBeCreatedAgainAreKept() throws IOException {
-		Path root = Files.createDirectories(this.temp.resolve("config"));
-		Path outside = write(this.temp.resolve("outside.properties"), "outside=1\n");
-		Path unlisted = write(root.resolve("unlisted.properties"), "unlisted=1\n");
-		ByteArrayResource bytes = new ByteArrayResource(new byte[0], "bytes");
-		Map<String, Object> values = new LinkedHashMap<>();
-		values.putAll(bootValues(outside));
-		values.putAll(bootValues(unlisted));
-		values.put("bytes", OriginTrackedValue.of("b", new TextResourceOrigin(bytes, new Location(0, 0))));
-		CompactProperties store = new CompactProperties.Builder().putAll(values, root, List.of("other.properties"))
-			.build();
-		for (String name : values.keySet()) {
-			Origin expected = ((OriginTrackedValue) values.get(name)).getOrigin();
-			assertThat(resourceOf(store.origin(name))).as(name).isSameAs(resourceOf(expected));
-			assertThat(store.origin(name)).as(name).isEqualTo(expected);
-		}
-	}
-
 	private ConfigSnapshot read(Path... paths) {
 		List<String> locations = new ArrayList<>();
 		for (Path path : paths) {
 			locations.add(path.toString());
 		}
-		return new MountedConfigReader(WatchedPath.of(locations), 1024 * 1024, (profiles) -> false).read();
+		return new MountedConfigReader(WatchedPath.of(locations), 1024 * 1024, new StandardEnvironment()).read();
 	}
 
 	private static void assertOrigins(ConfigSnapshot snapshot, Map<String, Origin> expected) {
@@ -138,8 +99,9 @@ class SnapshotOriginTests {
 				assertThat(origin).as(name).isEqualTo(expected.get(name));
 				assertThat(expected.get(name)).as(name).isEqualTo(origin);
 				assertThat(origin).as(name).hasToString(expected.get(name).toString());
-				assertThat(MountedValue.originOf(snapshot.properties().get(name))).as(name)
-					.isEqualTo(expected.get(name));
+				assertThat(snapshot.properties().get(name)).as(name)
+					.isInstanceOfSatisfying(OriginTrackedValue.class,
+							(value) -> assertThat(value.getOrigin()).isSameAs(origin));
 			}
 		}
 	}
@@ -158,11 +120,6 @@ class SnapshotOriginTests {
 			values.putAll(((OriginTrackedMapPropertySource) source).getSource());
 		}
 		return values;
-	}
-
-	private static Resource resourceOf(Origin origin) {
-		assertThat(origin).isInstanceOf(TextResourceOrigin.class);
-		return ((TextResourceOrigin) origin).getResource();
 	}
 
 	private static Path write(Path file, String content) throws IOException {
