@@ -6,6 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A thread that reads a bean's value the way application code would, every
  * {@value #READ_INTERVAL_NANOS} ns, and records when it first saw each value. It parks
@@ -26,7 +28,7 @@ final class ValueReader implements AutoCloseable {
 
 	private volatile boolean running = true;
 
-	private volatile RuntimeException failure;
+	private volatile @Nullable RuntimeException failure;
 
 	ValueReader(String name, Supplier<String> source) {
 		this.source = source;

@@ -1,14 +1,16 @@
 package io.configlag.benchmark;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 import io.configlag.ConfigReloadResult;
-import io.configlag.test.KubeletVolume;
 import io.configlag.ReloadOutcome;
+import io.configlag.test.KubeletVolume;
 
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cloud.context.refresh.ContextRefresher;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.Assert;
@@ -141,6 +143,41 @@ final class RefreshCostSection {
 	}
 
 	/**
+	 * Measure, in the starter's application, the part of a reload no implementation can
+	 * avoid: Boot's loader on the changed file and Boot's {@link Binder} on the affected
+	 * bean, each on the calling thread.
+	 */
+	static BootResult measureBootParts(ConfigurableApplicationContext context, KubeletVolume volume, Format format,
+			int propertiesBeans, int refreshBeans, int warmup, int iterations) {
+		int changedBean = changedBean(propertiesBeans);
+		Class<? extends GeneratedProperties> type = GeneratedBeans.propertiesClass(changedBean);
+		String prefix = GeneratedBeans.prefix(changedBean);
+		String expected = context.getBean(GeneratedBeans.propertiesBeanName(changedBean), GeneratedProperties.class)
+			.getValue();
+		int keys = 3 * propertiesBeans + refreshBeans;
+		Binder binder = Binder.get(context.getEnvironment());
+		long[] load = new long[iterations];
+		long[] bind = new long[iterations];
+		ThreadCpu caller = ThreadCpu.current();
+		for (int i = 0; i < warmup + iterations; i++) {
+			long start = caller.nanos();
+			int loaded = BootCost.keys(BootCost.load(volume, format.file()));
+			long loadedAt = caller.nanos();
+			GeneratedProperties bound = BootCost.bind(binder, prefix, type);
+			long end = caller.nanos();
+			Assert.state(loaded == keys, () -> "Boot's loader found " + loaded + " keys, expected " + keys);
+			Assert.state(bound.getValue().equals(expected), () -> "Boot's binder bound " + bound.getValue());
+			if (i >= warmup) {
+				load[i - warmup] = loadedAt - start;
+				bind[i - warmup] = end - loadedAt;
+			}
+		}
+		long[] both = new long[iterations];
+		Arrays.setAll(both, (i) -> load[i] + bind[i]);
+		return new BootResult(Samples.of(load), Samples.of(bind), Samples.of(both));
+	}
+
+	/**
 	 * Apply the same 1-key changes through {@link ContextRefresher#refresh()}: the kubelet
 	 * swaps the volume, then the refresh is timed.
 	 */
@@ -193,6 +230,17 @@ final class RefreshCostSection {
 	 * @param keys the keys of the last change
 	 */
 	record StarterResult(Samples reload, Samples endToEnd, Samples cpu, Set<String> keys) {
+
+	}
+
+	/**
+	 * What Boot's own classes cost for the same change.
+	 *
+	 * @param loadCpu CPU time of Boot's loader on the changed file
+	 * @param bindCpu CPU time of Boot's binder on the affected bean
+	 * @param bothCpu their sum, per change
+	 */
+	record BootResult(Samples loadCpu, Samples bindCpu, Samples bothCpu) {
 
 	}
 

@@ -16,6 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
+import org.jspecify.annotations.Nullable;
 
 import io.configlag.test.KubeletVolume;
 import io.configlag.ReloadOutcome;
@@ -114,8 +115,8 @@ final class IdleSection {
 	 * @param traced how long the system calls were traced
 	 * @param pollInterval the poll interval
 	 */
-	record Result(Duration window, int reads, long reloads, int checkReads, Map<String, Integer> syscalls,
-			String traceError, Duration traced, Duration pollInterval) {
+	record Result(Duration window, int reads, long reloads, int checkReads, @Nullable Map<String, Integer> syscalls,
+			@Nullable String traceError, Duration traced, Duration pollInterval) {
 
 		String perPoll() {
 			if (this.syscalls == null) {
@@ -147,17 +148,17 @@ final class IdleSection {
 	 */
 	static final class SyscallTrace {
 
-		private final Process process;
+		private final @Nullable Process process;
 
-		private final Path output;
+		private final @Nullable Path output;
 
 		private final long started;
 
 		private long stopped;
 
-		private final String error;
+		private final @Nullable String error;
 
-		private SyscallTrace(Process process, Path output, String error) {
+		private SyscallTrace(@Nullable Process process, @Nullable Path output, @Nullable String error) {
 			this.process = process;
 			this.output = output;
 			this.error = error;
@@ -190,7 +191,7 @@ final class IdleSection {
 			}
 		}
 
-		Map<String, Integer> stop() {
+		@Nullable Map<String, Integer> stop() {
 			this.stopped = System.nanoTime();
 			if (this.process == null) {
 				return null;
@@ -236,7 +237,7 @@ final class IdleSection {
 			return Duration.ofNanos(this.stopped - this.started);
 		}
 
-		private static String findThread(String threadName) throws IOException {
+		private static @Nullable String findThread(String threadName) throws IOException {
 			String comm = (threadName.length() > 15) ? threadName.substring(0, 15) : threadName;
 			Path tasks = Path.of("/proc/self/task");
 			if (!Files.isDirectory(tasks)) {

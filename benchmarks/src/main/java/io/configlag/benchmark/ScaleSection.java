@@ -1,20 +1,15 @@
 package io.configlag.benchmark;
 
-import java.lang.management.ManagementFactory;
-import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 import io.configlag.ConfigReloadResult;
-import io.configlag.test.KubeletVolume;
-import io.configlag.autoconfigure.MountedConfigProbe;
+import io.configlag.ConfigReloadService;
 import io.configlag.ReloadOutcome;
+import io.configlag.test.KubeletVolume;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.Assert;
@@ -22,17 +17,13 @@ import org.springframework.util.Assert;
 /**
  * Section 3, scale: many keys in many files or in one file. Reload durations are the
  * starter's own ({@code ConfigReloadResult#duration()}: read, diff, bind, swap, refresh
- * scope, events) in a running application; read time and snapshot heap are measured on
- * the starter's reader outside the application.
+ * scope, events) in a running application; next to them, Spring Boot's own loader on
+ * every file (the parse a first read cannot avoid) and a reload of the unchanged volume
+ * through {@link ConfigReloadService#reload()}.
  *
  * @author config-lag
  */
 final class ScaleSection {
-
-	/**
-	 * Snapshots held live at once when measuring their retained heap.
-	 */
-	static final int HELD_SNAPSHOTS = 4;
 
 	private ScaleSection() {
 	}
@@ -75,6 +66,7 @@ final class ScaleSection {
 	static Result measure(ConfigurableApplicationContext context, KubeletVolume volume, int keys, int files,
 			int iterations) {
 		ReloadEvents events = context.getBean(ReloadEvents.class);
+		ConfigReloadService service = context.getBean(ConfigReloadService.class);
 		int warmup = Math.max(2, iterations / 2);
 		// Switch the running application to this layout
 		int version = 0;
@@ -83,16 +75,35 @@ final class ScaleSection {
 		events.clear();
 		volume.write(payload);
 		events.await((result) -> result.outcome() == ReloadOutcome.APPLIED, LagSection.TIMEOUT);
-		// Reading alone: every file parsed, then the same files again by the same reader
-		MountedConfigProbe probe = new MountedConfigProbe(volume.directory());
-		long[][] read = timeReads(probe::readFresh, keys, warmup, iterations);
-		probe.read();
-		long[][] reread = timeReads(probe::read, keys, warmup, iterations);
-		// Retained heap of a snapshot, and of a reader that holds its last read
-		long perSnapshot = retainedEach(probe::readFresh);
-		long perReader = retainedEach(probe::readerAfterOneRead);
-		// Full reloads: every value changes
+		// Boot's own loader on every file: the parse no reader can avoid on a first read
+		ThreadCpu main = ThreadCpu.current();
 		ThreadCpu reloadThread = ThreadCpu.of(RefreshCostSection.RELOAD_THREAD);
+		long[] load = new long[iterations];
+		long[] loadCpu = new long[iterations];
+		for (int i = 0; i < warmup + iterations; i++) {
+			long startCpu = main.nanos();
+			long start = System.nanoTime();
+			int loaded = BootCost.loadAll(volume, payload.keySet());
+			long end = System.nanoTime();
+			long endCpu = main.nanos();
+			Assert.state(loaded == keys, () -> "Boot's loader found " + loaded + " keys, expected " + keys);
+			if (i >= warmup) {
+				load[i - warmup] = end - start;
+				loadCpu[i - warmup] = endCpu - startCpu;
+			}
+		}
+		// A reload of the unchanged volume, through the public service
+		long[] unchangedCpu = new long[iterations];
+		for (int i = 0; i < warmup + iterations; i++) {
+			long startCpu = main.nanos() + reloadThread.nanos();
+			ConfigReloadResult result = service.reload();
+			long endCpu = main.nanos() + reloadThread.nanos();
+			Assert.state(result.outcome() == ReloadOutcome.UNCHANGED, () -> "Expected no change, got " + result);
+			if (i >= warmup) {
+				unchangedCpu[i - warmup] = endCpu - startCpu;
+			}
+		}
+		// Full reloads: every value changes
 		long[] full = new long[iterations];
 		long[] fullCpu = new long[iterations];
 		for (int i = 0; i < warmup + iterations; i++) {
@@ -127,63 +138,8 @@ final class ScaleSection {
 				oneKeyCpu[i - warmup] = endCpu - startCpu;
 			}
 		}
-		return new Result(keys, files, raw, Samples.of(read[0]), Samples.of(read[1]), Samples.of(reread[1]),
-				Samples.of(full), Samples.of(fullCpu), Samples.of(oneKey), Samples.of(oneKeyCpu), perSnapshot,
-				perReader);
-	}
-
-	/**
-	 * Time reads on the calling thread.
-	 * @return wall times and CPU times of the measured reads
-	 */
-	private static long[][] timeReads(Supplier<Object> reads, int keys, int warmup, int iterations) {
-		long[] wall = new long[iterations];
-		long[] cpu = new long[iterations];
-		ThreadCpu main = ThreadCpu.current();
-		for (int i = 0; i < warmup + iterations; i++) {
-			long startCpu = main.nanos();
-			long start = System.nanoTime();
-			Object snapshot = reads.get();
-			long end = System.nanoTime();
-			long endCpu = main.nanos();
-			Assert.state(MountedConfigProbe.keys(snapshot) == keys, "Unexpected number of keys");
-			if (i >= warmup) {
-				wall[i - warmup] = end - start;
-				cpu[i - warmup] = endCpu - startCpu;
-			}
-		}
-		return new long[][] { wall, cpu };
-	}
-
-	/**
-	 * Return the heap retained by each of {@link #HELD_SNAPSHOTS} objects made by the
-	 * given factory and held live together.
-	 */
-	private static long retainedEach(Supplier<Object> factory) {
-		List<Object> held = new ArrayList<>(HELD_SNAPSHOTS);
-		long before = usedHeapAfterGc();
-		for (int i = 0; i < HELD_SNAPSHOTS; i++) {
-			held.add(factory.get());
-		}
-		long after = usedHeapAfterGc();
-		Reference.reachabilityFence(held);
-		return (after - before) / HELD_SNAPSHOTS;
-	}
-
-	/**
-	 * Return the used heap after full collections, once it stopped shrinking.
-	 */
-	static long usedHeapAfterGc() {
-		long used = Long.MAX_VALUE;
-		for (int i = 0; i < 10; i++) {
-			System.gc();
-			long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-			if (now >= used - 64 * 1024) {
-				return Math.min(now, used);
-			}
-			used = now;
-		}
-		return used;
+		return new Result(keys, files, raw, Samples.of(load), Samples.of(loadCpu), Samples.of(unchangedCpu),
+				Samples.of(full), Samples.of(fullCpu), Samples.of(oneKey), Samples.of(oneKeyCpu));
 	}
 
 	/**
@@ -192,23 +148,17 @@ final class ScaleSection {
 	 * @param keys the number of keys
 	 * @param files the number of files
 	 * @param rawBytes the size of the files
-	 * @param read {@code MountedConfigReader#read()} alone
-	 * @param readCpu its CPU time
-	 * @param rereadCpu CPU time of {@code read()} by the same reader when nothing changed
+	 * @param bootLoad Spring Boot's {@code PropertiesPropertySourceLoader} on every file
+	 * @param bootLoadCpu its CPU time
+	 * @param unchangedCpu CPU time of {@code ConfigReloadService.reload()} when nothing
+	 * changed (calling thread and reload thread)
 	 * @param full reloads in which every value changed
 	 * @param fullCpu their CPU time on the reload thread
 	 * @param oneKey reloads in which one value changed
 	 * @param oneKeyCpu their CPU time on the reload thread
-	 * @param snapshotBytes retained heap of one snapshot
-	 * @param readerBytes retained heap of a reader after one read: the snapshot and what the
-	 * reader keeps to parse only the changed lines next time
 	 */
-	record Result(int keys, int files, long rawBytes, Samples read, Samples readCpu, Samples rereadCpu, Samples full,
-			Samples fullCpu, Samples oneKey, Samples oneKeyCpu, long snapshotBytes, long readerBytes) {
-
-		double heapRatio() {
-			return (double) this.snapshotBytes / this.rawBytes;
-		}
+	record Result(int keys, int files, long rawBytes, Samples bootLoad, Samples bootLoadCpu, Samples unchangedCpu,
+			Samples full, Samples fullCpu, Samples oneKey, Samples oneKeyCpu) {
 
 	}
 
