@@ -18,7 +18,7 @@ import org.springframework.util.Assert;
  * {@link Builder#applied applied}, {@link Builder#unchanged unchanged} or
  * {@link Builder#rejected rejected} methods that end it.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class ConfigReloadResult {
 
@@ -287,8 +287,7 @@ public final class ConfigReloadResult {
 		/**
 		 * Set the version in effect before the reload and the version read.
 		 * @param previous the version before
-		 * @param read the version read (in effect after the reload unless it is
-		 * rejected)
+		 * @param read the version read (in effect after the reload unless it is rejected)
 		 * @return this builder
 		 */
 		public Builder versions(String previous, String read) {

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * paths are watched. The {@code configreload} actuator endpoint, the health indicator and
  * the meters use it; so can an application.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public interface ConfigReloadService {
 

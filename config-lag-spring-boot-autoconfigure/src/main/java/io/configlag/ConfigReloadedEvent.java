@@ -10,7 +10,7 @@ import org.springframework.context.ApplicationEvent;
  * {@code @ConfigurationProperties} beans and the {@code @RefreshScope} already hold the
  * new version.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public class ConfigReloadedEvent extends ApplicationEvent {
 

@@ -18,10 +18,10 @@ import org.jspecify.annotations.Nullable;
  * {@code ..data} link for a kubelet volume, the newest modification time otherwise
  * @param keys the number of property keys read from it
  * @param files the files read, relative to the path
- * @author config-lag
+ * @author The config-lag developers
  */
-public record MountedPath(String location, Path path, Kind kind, boolean kubeletVolume, @Nullable Instant writtenAt, int keys,
-		List<String> files) {
+public record MountedPath(String location, Path path, Kind kind, boolean kubeletVolume, @Nullable Instant writtenAt,
+		int keys, List<String> files) {
 
 	/**
 	 * What a watched path is.

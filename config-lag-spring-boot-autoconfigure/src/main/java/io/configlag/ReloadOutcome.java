@@ -3,7 +3,7 @@ package io.configlag;
 /**
  * The outcome of a reload.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public enum ReloadOutcome {
 

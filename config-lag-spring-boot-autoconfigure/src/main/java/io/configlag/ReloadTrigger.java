@@ -3,7 +3,7 @@ package io.configlag;
 /**
  * What started a reload.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public enum ReloadTrigger {
 

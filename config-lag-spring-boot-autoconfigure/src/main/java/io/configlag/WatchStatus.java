@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * {@code null} if it is not
  * @param lastEvent when the last file-system event was seen, if any
  * @param lastCheck when the watched paths' metadata was last checked, if ever
- * @author config-lag
+ * @author The config-lag developers
  */
 public record WatchStatus(Mode mode, boolean watching, @Nullable Instant since, @Nullable String problem,
 		@Nullable Instant lastEvent, @Nullable Instant lastCheck) {

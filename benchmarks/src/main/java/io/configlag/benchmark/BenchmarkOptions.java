@@ -23,7 +23,7 @@ import java.util.Set;
  * @param scaleIterations measured reloads per case in the scale section
  * @param idle length of each idle window
  * @param output where the results table is written
- * @author config-lag
+ * @author The config-lag developers
  */
 public record BenchmarkOptions(int updates, int warmup, Duration pollInterval, int propertiesBeans, int refreshBeans,
 		int refreshWarmup, int refreshIterations, int scaleKeys, int scaleFiles, int scaleIterations, Duration idle,

@@ -24,12 +24,11 @@ import org.springframework.core.env.PropertySource;
 /**
  * The references for {@link ReloadBenchmark}, with Spring Boot's public classes on the
  * same volume and application: Boot's loader on the file (what a reload has to parse at
- * least when the file changed), Boot's {@link Binder} on the one bean a
- * {@code bean-key} change affects (what a rebind has to do at least), and the kubelet
- * fixture's swap alone (whose allocation {@code ReloadBenchmark}'s {@code -prof gc}
- * numbers include).
+ * least when the file changed), Boot's {@link Binder} on the one bean a {@code bean-key}
+ * change affects (what a rebind has to do at least), and the kubelet fixture's swap alone
+ * (whose allocation {@code ReloadBenchmark}'s {@code -prof gc} numbers include).
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +38,9 @@ import org.springframework.core.env.PropertySource;
 @Measurement(iterations = 5, time = 1)
 public class BootBaselineBenchmark {
 
+	/**
+	 * The format of the mounted file.
+	 */
 	@Param({ "properties", "yaml" })
 	public String format;
 
@@ -73,6 +75,7 @@ public class BootBaselineBenchmark {
 	/**
 	 * Spring Boot's {@code PropertiesPropertySourceLoader} or
 	 * {@code YamlPropertySourceLoader} on the volume's file.
+	 * @return the result, consumed by JMH
 	 */
 	@Benchmark
 	public List<PropertySource<?>> bootLoader() {
@@ -80,8 +83,9 @@ public class BootBaselineBenchmark {
 	}
 
 	/**
-	 * Spring Boot's {@link Binder} (of the starter's application) binding a new instance of
-	 * the bean a {@code bean-key} change affects.
+	 * Spring Boot's {@link Binder} (of the starter's application) binding a new instance
+	 * of the bean a {@code bean-key} change affects.
+	 * @return the result, consumed by JMH
 	 */
 	@Benchmark
 	public GeneratedProperties bootBinder() {
@@ -90,6 +94,7 @@ public class BootBaselineBenchmark {
 
 	/**
 	 * The kubelet fixture's atomic swap of the volume.
+	 * @return the result, consumed by JMH
 	 */
 	@Benchmark
 	public Object fixtureSwap() {

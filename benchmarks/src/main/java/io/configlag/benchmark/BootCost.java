@@ -23,7 +23,7 @@ import org.springframework.util.Assert;
  * same file at startup), and its {@link Binder} on the one affected
  * {@code @ConfigurationProperties} bean. A reload cannot cost less than these two.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class BootCost {
 

@@ -25,12 +25,12 @@ import org.springframework.util.Assert;
  * Registers {@code benchmark.generated.properties-beans} {@code @ConfigurationProperties}
  * beans and {@code benchmark.generated.refresh-beans} {@code @RefreshScope} beans. Each
  * properties bean is an instance of its own subclass of {@link GeneratedProperties},
- * generated at run time and annotated {@code @ConfigurationProperties("svc-NNN")}, so that
- * Spring Boot binds it exactly like a hand-written class. Each refresh-scoped bean is a
- * scoped proxy, as {@code @RefreshScope} declares it, whose target reads
+ * generated at run time and annotated {@code @ConfigurationProperties("svc-NNN")}, so
+ * that Spring Boot binds it exactly like a hand-written class. Each refresh-scoped bean
+ * is a scoped proxy, as {@code @RefreshScope} declares it, whose target reads
  * {@code rs-NNN.message} from the {@code Environment} when the scope creates it.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public class GeneratedBeans implements BeanDefinitionRegistryPostProcessor, PriorityOrdered, EnvironmentAware {
 
@@ -92,9 +92,9 @@ public class GeneratedBeans implements BeanDefinitionRegistryPostProcessor, Prio
 		return classes.computeIfAbsent(index, GeneratedBeans::define);
 	}
 
-	/**
-	 * Define {@code public class GeneratedProperties_NNN extends GeneratedProperties} with
-	 * {@code @ConfigurationProperties(prefix = "svc-NNN")} and a public no-arg
+	/*
+	 * Define {@code public class GeneratedProperties_NNN extends GeneratedProperties}
+	 * with {@code @ConfigurationProperties(prefix = "svc-NNN")} and a public no-arg
 	 * constructor.
 	 */
 	private static Class<? extends GeneratedProperties> define(int index) {

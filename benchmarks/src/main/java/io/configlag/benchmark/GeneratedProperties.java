@@ -4,7 +4,7 @@ package io.configlag.benchmark;
  * Base class of the generated {@code @ConfigurationProperties} beans of the refresh-cost
  * application; each generated subclass carries its own prefix.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public class GeneratedProperties {
 

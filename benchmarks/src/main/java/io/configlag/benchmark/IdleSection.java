@@ -13,13 +13,12 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import io.configlag.ReloadOutcome;
+import io.configlag.test.KubeletVolume;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.jspecify.annotations.Nullable;
-
-import io.configlag.test.KubeletVolume;
-import io.configlag.ReloadOutcome;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -31,7 +30,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * window, which must show reads. In polling mode the system calls of the reload thread
  * are traced with {@code strace} when it is available.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class IdleSection {
 
@@ -67,7 +66,8 @@ final class IdleSection {
 			int checkReads = 0;
 			for (RecordedEvent event : RecordingFile.readAllEvents(dump)) {
 				if (!event.getEventType().getName().equals("jdk.FileRead")) {
-					// Another recording of this JVM (for example a profile) shares the file
+					// Another recording of this JVM (for example a profile) shares the
+					// file
 					continue;
 				}
 				String path = event.getString("path");
@@ -124,8 +124,7 @@ final class IdleSection {
 			}
 			// Each poll follows one timed wait of the scheduler (futex ... ETIMEDOUT)
 			int timedWaits = this.syscalls.getOrDefault(TIMED_WAIT, 0);
-			double polls = (timedWaits > 0) ? timedWaits
-					: (double) this.traced.toNanos() / this.pollInterval.toNanos();
+			double polls = (timedWaits > 0) ? timedWaits : (double) this.traced.toNanos() / this.pollInterval.toNanos();
 			StringBuilder result = new StringBuilder();
 			this.syscalls.forEach((name, count) -> {
 				if (!name.startsWith("futex") && !name.equals("restart_syscall") && count / polls >= 0.05) {
@@ -201,12 +200,13 @@ final class IdleSection {
 				this.process.waitFor(5, TimeUnit.SECONDS);
 				Map<String, Integer> counts = new TreeMap<>();
 				List<String> lines = Files.readAllLines(this.output, StandardCharsets.UTF_8);
-				// The first line may be the system call that was in progress when strace attached
+				// The first line may be the system call that was in progress when strace
+				// attached
 				for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
 					int paren = line.indexOf('(');
 					if (paren > 0 && !line.startsWith("+++") && !line.startsWith("---")) {
 						String name = line.substring(0, paren).trim();
-						counts.merge(name.equals("futex") && line.contains("ETIMEDOUT") ? TIMED_WAIT : name, 1,
+						counts.merge((name.equals("futex") && line.contains("ETIMEDOUT")) ? TIMED_WAIT : name, 1,
 								Integer::sum);
 					}
 				}

@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Bean;
  * {@code @ConfigurationProperties} bean and one {@code @RefreshScope} bean that both
  * carry {@code bench.stamp}.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration

@@ -30,7 +30,7 @@ import org.springframework.util.FileSystemUtils;
  * and writes them to a file. Run {@code benchmarks/run.sh}, or
  * {@code java -jar lag-benchmark.jar --help} for the options.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class LagBenchmark {
 
@@ -116,7 +116,8 @@ public final class LagBenchmark {
 								+ Samples.millis(lag.bothAfterWrite().percentile(99)) + " ms");
 				report.row(section, "starter reload duration p50 / p90 / p99 / max", lag.reload().summary() + " ms");
 				report.row(section, "reload thread CPU time per update p50 / max",
-						Samples.millis(lag.reloadCpu().median()) + " / " + Samples.millis(lag.reloadCpu().max()) + " ms");
+						Samples.millis(lag.reloadCpu().median()) + " / " + Samples.millis(lag.reloadCpu().max())
+								+ " ms");
 				report.row(section, "kubelet fixture write (included in the lag) p50 / max",
 						Samples.millis(lag.write().median()) + " / " + Samples.millis(lag.write().max()) + " ms");
 				progress("idle, " + mode + " mode: " + options.idle().toSeconds() + " s");
@@ -128,7 +129,8 @@ public final class LagBenchmark {
 		IdleSection.Result pollingIdle = idle.get(1);
 		String section = "4. Idle";
 		report.row(section, "native: file reads in " + seconds(nativeIdle.window()) + " without changes",
-				nativeIdle.reads() + " reads, " + nativeIdle.reloads() + " reloads", "0 reads", nativeIdle.reads() == 0);
+				nativeIdle.reads() + " reads, " + nativeIdle.reloads() + " reloads", "0 reads",
+				nativeIdle.reads() == 0);
 		report.row(section, "polling every " + pollInterval + ": file reads in " + seconds(pollingIdle.window())
 				+ " without changes", pollingIdle.reads() + " reads, " + pollingIdle.reloads() + " reloads");
 		report.row(section, "polling: system calls per poll", pollingIdle.perPoll());
@@ -143,8 +145,8 @@ public final class LagBenchmark {
 				+ ValueReader.READ_INTERVAL_NANOS / 1000 + " µs (parked, not spinning) and records when it first sees"
 				+ " it. Percentiles are nearest-rank over " + options.updates() + " updates after " + options.warmup()
 				+ " warm-up updates. The application runs Tomcat (web) and actuator; logging at WARN. Polling mode"
-				+ " compares metadata every"
-				+ " " + pollInterval + ", so its lag includes up to one interval of waiting.");
+				+ " compares metadata every" + " " + pollInterval
+				+ ", so its lag includes up to one interval of waiting.");
 		report.note("Idle: `jdk.FileRead` JFR events (no threshold) under the volume or on the starter's threads;"
 				+ " the counter check is one update made after the window, which must show reads.");
 	}
@@ -153,7 +155,8 @@ public final class LagBenchmark {
 		String metric = bean + ": lag p50 / p90 / p99 / max";
 		String measured = lag.summary() + " ms";
 		if (targets) {
-			boolean pass = lag.percentile(50) <= LAG_P50_TARGET_MS * 1e6 && lag.percentile(99) <= LAG_P99_TARGET_MS * 1e6;
+			boolean pass = lag.percentile(50) <= LAG_P50_TARGET_MS * 1e6
+					&& lag.percentile(99) <= LAG_P99_TARGET_MS * 1e6;
 			report.row(section, metric, measured, "p50 ≤ 5 ms, p99 ≤ 25 ms", pass);
 		}
 		else {
@@ -171,8 +174,8 @@ public final class LagBenchmark {
 		RefreshCostSection.RefresherResult refresher = properties.refresher();
 		String section = "2. Refresh cost";
 		String change = "1-key change (`" + RefreshCostSection.changedKey(propertiesBeans) + "`) in `"
-				+ RefreshCostSection.Format.PROPERTIES.file() + "`, "
-				+ propertiesBeans + " `@ConfigurationProperties` + " + refreshBeans + " `@RefreshScope` beans";
+				+ RefreshCostSection.Format.PROPERTIES.file() + "`, " + propertiesBeans
+				+ " `@ConfigurationProperties` + " + refreshBeans + " `@RefreshScope` beans";
 		report.row(section, "starter reload duration p50 / p90 / p99 / max, " + change,
 				starter.reload().summary() + " ms");
 		report.row(section, "starter end to end (write start → reload event) p50 / max",
@@ -185,16 +188,15 @@ public final class LagBenchmark {
 		report.row(section, "CPU time p50: starter reload thread / `ContextRefresher.refresh()` caller",
 				Samples.millis(starter.cpu().median()) + " / " + Samples.millis(refresher.cpu().median()) + " ms");
 		double cpuRatio = (double) refresher.cpu().median() / starter.cpu().median();
-		report.row(section, "cost: CPU time, ratio of medians", String.format(Locale.ROOT, "%.0f×", cpuRatio),
-				"≥ 50×", cpuRatio >= REFRESH_RATIO_TARGET);
+		report.row(section, "cost: CPU time, ratio of medians", String.format(Locale.ROOT, "%.0f×", cpuRatio), "≥ 50×",
+				cpuRatio >= REFRESH_RATIO_TARGET);
 		irreducibleRow(report, section, RefreshCostSection.Format.PROPERTIES, properties);
 		RefreshCosts yaml = refreshCosts(options, root, RefreshCostSection.Format.YAML);
 		report.row(section, "same change in `application.yaml`: CPU time p50, starter / `ContextRefresher.refresh()`",
 				Samples.millis(yaml.starter().cpu().median()) + " / " + Samples.millis(yaml.refresher().cpu().median())
 						+ " ms");
-		report.row(section, "same change in `application.yaml`: cost, CPU time, ratio of medians",
-				String.format(Locale.ROOT, "%.0f×",
-						(double) yaml.refresher().cpu().median() / yaml.starter().cpu().median()));
+		report.row(section, "same change in `application.yaml`: cost, CPU time, ratio of medians", String
+			.format(Locale.ROOT, "%.0f×", (double) yaml.refresher().cpu().median() / yaml.starter().cpu().median()));
 		irreducibleRow(report, section, RefreshCostSection.Format.YAML, yaml);
 		report.note("Refresh cost: two instances of the same application (web, actuator, generated beans: each"
 				+ " `@ConfigurationProperties(\"svc-NNN\")` bean is its own run-time generated class, each"
@@ -220,14 +222,14 @@ public final class LagBenchmark {
 	private static void irreducibleRow(Report report, String section, RefreshCostSection.Format format,
 			RefreshCosts costs) {
 		RefreshCostSection.BootResult boot = costs.boot();
-		report.row(section, "`" + format.file() + "`: CPU time p50, starter reload / irreducible (Boot's loader on"
-				+ " the file + Boot's `Binder` on the bean) / `ContextRefresher.refresh()`",
+		report.row(section,
+				"`" + format.file() + "`: CPU time p50, starter reload / irreducible (Boot's loader on"
+						+ " the file + Boot's `Binder` on the bean) / `ContextRefresher.refresh()`",
 				Samples.millis(costs.starter().cpu().median()) + " / " + Samples.millis(boot.bothCpu().median()) + " ("
 						+ Samples.millis(boot.loadCpu().median()) + " + " + Samples.millis(boot.bindCpu().median())
 						+ ") / " + Samples.millis(costs.refresher().cpu().median()) + " ms");
 		report.row(section, "`" + format.file() + "`: starter reload CPU / irreducible CPU, ratio of medians",
-				String.format(Locale.ROOT, "%.1f×",
-						(double) costs.starter().cpu().median() / boot.bothCpu().median()));
+				String.format(Locale.ROOT, "%.1f×", (double) costs.starter().cpu().median() / boot.bothCpu().median()));
 	}
 
 	private static RefreshCosts refreshCosts(BenchmarkOptions options, Path root, RefreshCostSection.Format format)
@@ -267,14 +269,6 @@ public final class LagBenchmark {
 		return new RefreshCosts(starter, boot, refresher);
 	}
 
-	/**
-	 * Both sides of the refresh-cost comparison for one file format.
-	 */
-	private record RefreshCosts(RefreshCostSection.StarterResult starter, RefreshCostSection.BootResult boot,
-			RefreshCostSection.RefresherResult refresher) {
-
-	}
-
 	private static void scale(BenchmarkOptions options, Path root, Report report) throws IOException {
 		int keys = options.scaleKeys();
 		int iterations = options.scaleIterations();
@@ -303,7 +297,8 @@ public final class LagBenchmark {
 			}
 			report.row(section, "1-key change reload p50 / p90 / p99 / max", result.oneKey().summary() + " ms");
 			report.row(section, "Boot's `PropertiesPropertySourceLoader` on every file, p50 / max",
-					Samples.millis(result.bootLoad().median()) + " / " + Samples.millis(result.bootLoad().max()) + " ms");
+					Samples.millis(result.bootLoad().median()) + " / " + Samples.millis(result.bootLoad().max())
+							+ " ms");
 			report.row(section,
 					"CPU time p50: full reload / 1-key reload / Boot's loader on every file / unchanged"
 							+ " `ConfigReloadService.reload()`",
@@ -322,23 +317,22 @@ public final class LagBenchmark {
 
 	private static void environment(Report report, BenchmarkOptions options, Instant started, double loadBefore) {
 		Runtime runtime = Runtime.getRuntime();
-		report.environment("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-				+ " (" + System.getProperty("java.vm.vendor") + "), max heap " + runtime.maxMemory() / (1024 * 1024)
-				+ " MB, GC " + gcNames());
+		report.environment("JVM: " + System.getProperty("java.vm.name") + " "
+				+ System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.vendor")
+				+ "), max heap " + runtime.maxMemory() / (1024 * 1024) + " MB, GC " + gcNames());
 		report.environment("CPUs: " + runtime.availableProcessors() + "; OS: " + System.getProperty("os.name") + " "
 				+ System.getProperty("os.version") + " " + System.getProperty("os.arch"));
 		report.environment(String.format(Locale.ROOT, "Load average (1 min): %.2f at start, %.2f at end", loadBefore,
 				loadAverage()));
-		report.environment("Spring Boot " + SpringBootVersion.getVersion() + ", Spring Framework "
-				+ SpringVersion.getVersion() + ", Spring Cloud Context "
-				+ ContextRefresher.class.getPackage().getImplementationVersion());
+		report.environment(
+				"Spring Boot " + SpringBootVersion.getVersion() + ", Spring Framework " + SpringVersion.getVersion()
+						+ ", Spring Cloud Context " + ContextRefresher.class.getPackage().getImplementationVersion());
 		report.environment("Run " + started.truncatedTo(ChronoUnit.SECONDS) + ", took "
 				+ Duration.between(started, Instant.now()).toSeconds() + " s; options: " + options.updates()
 				+ " updates (+" + options.warmup() + " warm-up), poll interval " + options.pollInterval().toMillis()
 				+ " ms, " + options.propertiesBeans() + "/" + options.refreshBeans() + " generated beans, "
 				+ options.refreshIterations() + " refreshes (+" + options.refreshWarmup() + " warm-up), "
-				+ options.scaleKeys() + " scale keys, idle "
-				+ options.idle().toSeconds() + " s");
+				+ options.scaleKeys() + " scale keys, idle " + options.idle().toSeconds() + " s");
 	}
 
 	private static String gcNames() {
@@ -363,13 +357,21 @@ public final class LagBenchmark {
 	}
 
 	static ConfigurableApplicationContext start(Class<?> source, WebApplicationType type, String... args) {
-		List<String> all = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off",
-				"--spring.main.log-startup-info=false", "--logging.level.root=WARN",
-				"--management.endpoints.web.exposure.include=health,refresh"));
+		List<String> all = new ArrayList<>(
+				List.of("--server.port=0", "--spring.main.banner-mode=off", "--spring.main.log-startup-info=false",
+						"--logging.level.root=WARN", "--management.endpoints.web.exposure.include=health,refresh"));
 		all.addAll(List.of(args));
 		SpringApplication application = new SpringApplication(source);
 		application.setWebApplicationType(type);
 		return application.run(all.toArray(String[]::new));
+	}
+
+	/**
+	 * Both sides of the refresh-cost comparison for one file format.
+	 */
+	private record RefreshCosts(RefreshCostSection.StarterResult starter, RefreshCostSection.BootResult boot,
+			RefreshCostSection.RefresherResult refresher) {
+
 	}
 
 }

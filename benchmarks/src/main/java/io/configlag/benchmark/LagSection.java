@@ -6,17 +6,17 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.configlag.ConfigReloadResult;
-import io.configlag.test.KubeletVolume;
 import io.configlag.ReloadOutcome;
+import io.configlag.test.KubeletVolume;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Section 1, app-side lag: kubelet-style atomic swaps of a ConfigMap volume, each carrying
- * a {@link System#nanoTime()} stamp taken just before the write starts; a reader thread
- * per bean records when it first sees the stamp.
+ * Section 1, app-side lag: kubelet-style atomic swaps of a ConfigMap volume, each
+ * carrying a {@link System#nanoTime()} stamp taken just before the write starts; a reader
+ * thread per bean records when it first sees the stamp.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class LagSection {
 
@@ -94,15 +94,17 @@ final class LagSection {
 	/**
 	 * What one watch mode measured.
 	 *
-	 * @param properties lag until the {@code @ConfigurationProperties} bean showed the value
+	 * @param properties lag until the {@code @ConfigurationProperties} bean showed the
+	 * value
 	 * @param refreshScope lag until the {@code @RefreshScope} bean showed the value
 	 * @param both lag until both showed it
-	 * @param bothAfterWrite the same, from the moment the fixture's write returned (a lower
-	 * bound: the write returns after the rename, negative when the beans were faster than
-	 * the fixture's clean-up)
+	 * @param bothAfterWrite the same, from the moment the fixture's write returned (a
+	 * lower bound: the write returns after the rename, negative when the beans were
+	 * faster than the fixture's clean-up)
 	 * @param reload the starter's own reload duration ({@code ConfigReloadResult})
 	 * @param reloadCpu CPU time of the reload thread per update
-	 * @param write how long the kubelet fixture's write took (the stamp is taken before it)
+	 * @param write how long the kubelet fixture's write took (the stamp is taken before
+	 * it)
 	 */
 	record Result(Samples properties, Samples refreshScope, Samples both, Samples bothAfterWrite, Samples reload,
 			Samples reloadCpu, Samples write) {

@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Bean;
  * beans of {@link GeneratedBeans}, without web server and without any listener that would
  * keep each reload's result.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration

@@ -18,11 +18,11 @@ import org.springframework.util.FileSystemUtils;
 /**
  * The volume and the applications of the JMH benchmarks: one ConfigMap file (the
  * refresh-cost section's keys for {@value #PROPERTIES_BEANS} generated
- * {@code @ConfigurationProperties} beans, plus {@value #UNBOUND_KEY}, which no bean binds)
- * written by the kubelet fixture, read either by the starter or by Spring Boot's config
- * data.
+ * {@code @ConfigurationProperties} beans, plus {@value #UNBOUND_KEY}, which no bean
+ * binds) written by the kubelet fixture, read either by the starter or by Spring Boot's
+ * config data.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class MicroFixture implements AutoCloseable {
 
@@ -65,11 +65,14 @@ final class MicroFixture implements AutoCloseable {
 	/**
 	 * The whole ConfigMap for the given versions of the bound key ({@link #boundKey()})
 	 * and of {@value #UNBOUND_KEY}.
+	 * @param boundVersion the bound version
+	 * @param unboundVersion the unbound version
+	 * @return the map
 	 */
 	Map<String, String> payload(int boundVersion, int unboundVersion) {
 		Map<String, String> payload = RefreshCostSection.payload(this.format, PROPERTIES_BEANS, 0, boundVersion);
-		String unbound = (this.format == RefreshCostSection.Format.YAML) ? "unbound:\n  stamp: v" + unboundVersion + "\n"
-				: UNBOUND_KEY + "=v" + unboundVersion + "\n";
+		String unbound = (this.format == RefreshCostSection.Format.YAML)
+				? "unbound:\n  stamp: v" + unboundVersion + "\n" : UNBOUND_KEY + "=v" + unboundVersion + "\n";
 		payload.merge(this.format.file(), unbound, String::concat);
 		return payload;
 	}
@@ -77,6 +80,7 @@ final class MicroFixture implements AutoCloseable {
 	/**
 	 * The key of the one {@code @ConfigurationProperties} bean that {@link #payload}
 	 * changes.
+	 * @return the string
 	 */
 	String boundKey() {
 		return RefreshCostSection.changedKey(PROPERTIES_BEANS);
@@ -84,14 +88,16 @@ final class MicroFixture implements AutoCloseable {
 
 	/**
 	 * A key present in the file, bound by a bean that no benchmark changes.
+	 * @return the string
 	 */
 	String lookupKey() {
 		return GeneratedBeans.prefix(PROPERTIES_BEANS / 2) + ".value";
 	}
 
 	/**
-	 * Start the application with the starter reading the volume. Nothing watches it: polls
-	 * and watchdog are an hour apart, so every reload is one a benchmark asked for.
+	 * Start the application with the starter reading the volume. Nothing watches it:
+	 * polls and watchdog are an hour apart, so every reload is one a benchmark asked for.
+	 * @return the configurable application context
 	 */
 	ConfigurableApplicationContext startWithStarter() {
 		return start("--config.lag.paths=" + this.volume.directory(), "--config.lag.watch.mode=polling",
@@ -101,6 +107,7 @@ final class MicroFixture implements AutoCloseable {
 	/**
 	 * Start the application with the starter disabled and Spring Boot's config data
 	 * reading the same volume.
+	 * @return the configurable application context
 	 */
 	ConfigurableApplicationContext startWithBootConfigData() {
 		return start("--config.lag.enabled=false",

@@ -30,7 +30,7 @@ import org.springframework.util.Assert;
  * it with Spring Boot's config data ({@code spring.config.additional-location}). Targets:
  * the starter within 1.3× of Boot, 0 B/op ({@code -prof gc}, {@code gc.alloc.rate.norm}).
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +40,9 @@ import org.springframework.util.Assert;
 @Measurement(iterations = 5, time = 1)
 public class PropertyLookupBenchmark {
 
+	/**
+	 * The format of the mounted file.
+	 */
 	@Param({ "properties", "yaml" })
 	public String format;
 
@@ -61,9 +64,7 @@ public class PropertyLookupBenchmark {
 		this.key = this.fixture.lookupKey();
 		this.mountedEnvironment = this.fixture.startWithStarter().getEnvironment();
 		this.bootEnvironment = this.fixture.startWithBootConfigData().getEnvironment();
-		this.mountedSource = ((ConfigurableEnvironment) this.mountedEnvironment)
-			.getPropertySources()
-			.get("configLag");
+		this.mountedSource = ((ConfigurableEnvironment) this.mountedEnvironment).getPropertySources().get("configLag");
 		Assert.state(this.mountedSource != null, "No configLag property source");
 		this.bootSource = BootCost.load(this.fixture.volume(), this.fixture.format().file()).get(0);
 		Object expected = this.bootSource.getProperty(this.key);
@@ -80,6 +81,7 @@ public class PropertyLookupBenchmark {
 
 	/**
 	 * {@code getProperty} on the starter's {@code configLag} source.
+	 * @return the result, consumed by JMH
 	 */
 	@Benchmark
 	public Object mountedSource() {
@@ -88,6 +90,7 @@ public class PropertyLookupBenchmark {
 
 	/**
 	 * {@code getProperty} on the source Spring Boot's loader makes of the same file.
+	 * @return the result, consumed by JMH
 	 */
 	@Benchmark
 	public Object bootSource() {
@@ -97,6 +100,7 @@ public class PropertyLookupBenchmark {
 	/**
 	 * {@link Environment#getProperty(String)} of the application reading the volume with
 	 * the starter.
+	 * @return the result, consumed by JMH
 	 */
 	@Benchmark
 	public String mountedEnvironment() {
@@ -106,6 +110,7 @@ public class PropertyLookupBenchmark {
 	/**
 	 * {@link Environment#getProperty(String)} of the application reading the volume with
 	 * Spring Boot's config data.
+	 * @return the result, consumed by JMH
 	 */
 	@Benchmark
 	public String bootEnvironment() {

@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Bean;
  * generated {@code @ConfigurationProperties} and {@code @RefreshScope} beans of
  * {@link GeneratedBeans}.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration

@@ -20,7 +20,7 @@ import org.springframework.util.Assert;
  * the starter and once through Spring Cloud's {@link ContextRefresher#refresh()} (what
  * {@code /actuator/refresh} does).
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class RefreshCostSection {
 
@@ -67,6 +67,11 @@ final class RefreshCostSection {
 	/**
 	 * The whole ConfigMap: three keys per properties bean, one per refresh-scoped bean;
 	 * only the changed bean's {@code value} depends on the version.
+	 * @param version the version
+	 * @param format the format
+	 * @param propertiesBeans the number of @ConfigurationProperties beans
+	 * @param refreshBeans the number of @RefreshScope beans
+	 * @return the measurements
 	 */
 	static Map<String, String> payload(Format format, int propertiesBeans, int refreshBeans, int version) {
 		StringBuilder content = new StringBuilder();
@@ -91,8 +96,12 @@ final class RefreshCostSection {
 			String message = String.format(Locale.ROOT, "hello from %03d", i);
 			if (format == Format.YAML) {
 				int dot = key.indexOf('.');
-				content.append(key, 0, dot).append(":\n  ").append(key.substring(dot + 1)).append(": ")
-					.append(message).append('\n');
+				content.append(key, 0, dot)
+					.append(":\n  ")
+					.append(key.substring(dot + 1))
+					.append(": ")
+					.append(message)
+					.append('\n');
 			}
 			else {
 				content.append(key).append('=').append(message).append('\n');
@@ -106,6 +115,14 @@ final class RefreshCostSection {
 	/**
 	 * Apply 1-key changes with the starter: the kubelet swaps the volume, the watcher
 	 * reloads.
+	 * @param context the context
+	 * @param volume the volume
+	 * @param format the format
+	 * @param propertiesBeans the number of @ConfigurationProperties beans
+	 * @param refreshBeans the number of @RefreshScope beans
+	 * @param warmup the number of changes before measuring
+	 * @param iterations the number of measured changes
+	 * @return the measurements
 	 */
 	static StarterResult measureStarter(ConfigurableApplicationContext context, KubeletVolume volume, Format format,
 			int propertiesBeans, int refreshBeans, int warmup, int iterations) {
@@ -146,6 +163,14 @@ final class RefreshCostSection {
 	 * Measure, in the starter's application, the part of a reload no implementation can
 	 * avoid: Boot's loader on the changed file and Boot's {@link Binder} on the affected
 	 * bean, each on the calling thread.
+	 * @param context the context
+	 * @param volume the volume
+	 * @param format the format
+	 * @param propertiesBeans the number of @ConfigurationProperties beans
+	 * @param refreshBeans the number of @RefreshScope beans
+	 * @param warmup the number of changes before measuring
+	 * @param iterations the number of measured changes
+	 * @return the measurements
 	 */
 	static BootResult measureBootParts(ConfigurableApplicationContext context, KubeletVolume volume, Format format,
 			int propertiesBeans, int refreshBeans, int warmup, int iterations) {
@@ -178,8 +203,16 @@ final class RefreshCostSection {
 	}
 
 	/**
-	 * Apply the same 1-key changes through {@link ContextRefresher#refresh()}: the kubelet
-	 * swaps the volume, then the refresh is timed.
+	 * Apply the same 1-key changes through {@link ContextRefresher#refresh()}: the
+	 * kubelet swaps the volume, then the refresh is timed.
+	 * @param context the context
+	 * @param volume the volume
+	 * @param format the format
+	 * @param propertiesBeans the number of @ConfigurationProperties beans
+	 * @param refreshBeans the number of @RefreshScope beans
+	 * @param warmup the number of changes before measuring
+	 * @param iterations the number of measured changes
+	 * @return the measurements
 	 */
 	static RefresherResult measureContextRefresher(ConfigurableApplicationContext context, KubeletVolume volume,
 			Format format, int propertiesBeans, int refreshBeans, int warmup, int iterations) {
@@ -212,6 +245,8 @@ final class RefreshCostSection {
 	/**
 	 * Use every refresh-scoped bean so that each refresh has live instances to discard,
 	 * as in a running application.
+	 * @param context the application context
+	 * @param refreshBeans the number of @RefreshScope beans
 	 */
 	private static void touchRefreshScope(ConfigurableApplicationContext context, int refreshBeans) {
 		for (int i = 0; i < refreshBeans; i++) {

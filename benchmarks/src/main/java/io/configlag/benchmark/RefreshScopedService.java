@@ -4,7 +4,7 @@ package io.configlag.benchmark;
  * A generated {@code @RefreshScope} bean of the refresh-cost application, built from its
  * own property each time the scope creates it.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public class RefreshScopedService {
 

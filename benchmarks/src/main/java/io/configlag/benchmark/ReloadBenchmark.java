@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import io.configlag.ConfigReloadResult;
 import io.configlag.ConfigReloadService;
 import io.configlag.ReloadOutcome;
-
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,8 +26,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * One reload through the public {@link ConfigReloadService#reload()}, in an application
- * with {@value MicroFixture#PROPERTIES_BEANS} {@code @ConfigurationProperties} beans whose
- * volume nothing else watches:
+ * with {@value MicroFixture#PROPERTIES_BEANS} {@code @ConfigurationProperties} beans
+ * whose volume nothing else watches:
  * <ul>
  * <li>{@code change=none}: the volume did not change (read and diff);</li>
  * <li>{@code change=unbound-key}: before each invocation the kubelet fixture swaps in a
@@ -41,7 +40,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * allocation is in {@code gc.alloc.rate.norm}: {@link BootBaselineBenchmark#fixtureSwap}
  * measures it alone.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,9 +50,15 @@ import org.springframework.context.ConfigurableApplicationContext;
 @Measurement(iterations = 5, time = 1)
 public class ReloadBenchmark {
 
+	/**
+	 * What each reload finds changed: nothing, a key no bean binds, or a bean's key.
+	 */
 	@Param({ "none", "unbound-key", "bean-key" })
 	public String change;
 
+	/**
+	 * The format of the mounted file.
+	 */
 	@Param({ "properties", "yaml" })
 	public String format;
 

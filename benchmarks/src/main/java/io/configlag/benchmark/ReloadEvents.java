@@ -14,7 +14,7 @@ import org.springframework.context.ApplicationListener;
 /**
  * Collects the starter's {@link ConfigReloadedEvent}s.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public class ReloadEvents implements ApplicationListener<ConfigReloadedEvent> {
 

@@ -8,7 +8,7 @@ import java.util.List;
  * The results table: one row per measured number, with its target and verdict where the
  * issue sets one, plus notes on how each section measured.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class Report {
 
@@ -40,7 +40,8 @@ public final class Report {
 	 */
 	public List<Row> rows() {
 		List<Row> rows = new ArrayList<>(this.rows);
-		// Sections are numbered; some are measured in a different order (idle reuses the lag
+		// Sections are numbered; some are measured in a different order (idle reuses the
+		// lag
 		// applications)
 		rows.sort(Comparator.comparing(Row::section, Comparator.comparing((section) -> section.split(" ")[0])));
 		return List.copyOf(rows);

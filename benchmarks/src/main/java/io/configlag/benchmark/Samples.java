@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * Measured durations, in nanoseconds, with nearest-rank percentiles.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class Samples {
 

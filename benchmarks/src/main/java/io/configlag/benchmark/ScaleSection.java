@@ -21,7 +21,7 @@ import org.springframework.util.Assert;
  * every file (the parse a first read cannot avoid) and a reload of the unchanged volume
  * through {@link ConfigReloadService#reload()}.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class ScaleSection {
 
@@ -40,6 +40,11 @@ final class ScaleSection {
 	 * The payload of a layout: {@code keys} keys split over {@code files} properties
 	 * files. Every value carries {@code version}, except that key 0 carries
 	 * {@code firstKeyVersion}.
+	 * @param keys the keys
+	 * @param files the files
+	 * @param version the version
+	 * @param firstKeyVersion the first key version
+	 * @return the map
 	 */
 	static Map<String, String> payload(int keys, int files, int version, int firstKeyVersion) {
 		int perFile = keys / files;
@@ -114,8 +119,8 @@ final class ScaleSection {
 			ConfigReloadResult result = events.await((candidate) -> candidate.outcome() == ReloadOutcome.APPLIED,
 					LagSection.TIMEOUT);
 			long endCpu = reloadThread.nanos();
-			Assert.state(result.changed().size() == keys, () -> "Expected every key to change, got "
-					+ result.changed().size());
+			Assert.state(result.changed().size() == keys,
+					() -> "Expected every key to change, got " + result.changed().size());
 			if (i >= warmup) {
 				full[i - warmup] = result.duration().toNanos();
 				fullCpu[i - warmup] = endCpu - startCpu;

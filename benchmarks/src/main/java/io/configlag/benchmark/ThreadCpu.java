@@ -7,7 +7,7 @@ import java.lang.management.ThreadMXBean;
  * CPU time of one thread, which, unlike wall time, does not grow when other processes
  * compete for the machine's CPUs.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class ThreadCpu {
 

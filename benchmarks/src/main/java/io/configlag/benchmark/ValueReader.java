@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * between reads instead of spinning so that, on a small machine, it does not take the CPU
  * away from the reload it measures.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class ValueReader implements AutoCloseable {
 

@@ -1,8 +1,13 @@
 package io.configlag.autoconfigure;
 
+import java.nio.file.FileSystems;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.configlag.WatchStatus;
 import io.configlag.mount.MountChecks;
 import io.configlag.mount.MountedConfigReader;
-import io.configlag.WatchStatus;
 import io.configlag.reload.ConfigReloader;
 import io.configlag.reload.DefaultConfigReloadService;
 import io.configlag.reload.LoggingLevelUpdater;
@@ -13,11 +18,6 @@ import io.configlag.reload.ReloadExecution;
 import io.configlag.reload.RestartStrategy;
 import io.configlag.reload.StartupChecks;
 import io.configlag.watch.ConfigWatcher;
-
-import java.nio.file.FileSystems;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -35,7 +35,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * Auto-configuration} that watches the paths in {@code config.lag.paths} and applies
  * their changes to the running application.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @AutoConfiguration(after = { RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "config.lag.enabled", matchIfMissing = true)
@@ -62,8 +62,8 @@ public final class ConfigLagAutoConfiguration {
 		List<ReloadApplier> all = new ArrayList<>();
 		all.add(new LoggingLevelUpdater(environment, context.getBeanFactory()));
 		appliers.orderedStream().forEach(all::add);
-		return new ConfigReloader(environment, reader, new PropertiesBeanRebinder(context, properties.getReload().getNeverRebind()),
-				all, context,
+		return new ConfigReloader(environment, reader,
+				new PropertiesBeanRebinder(context, properties.getReload().getNeverRebind()), all, context,
 				execution.getIfAvailable(() -> ReloadExecution.DIRECT), consistency, Clock.systemUTC());
 	}
 

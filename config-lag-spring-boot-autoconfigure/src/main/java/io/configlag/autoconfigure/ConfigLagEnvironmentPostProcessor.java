@@ -4,7 +4,6 @@ import io.configlag.mount.ConfigSnapshot;
 import io.configlag.mount.MountedConfigPropertySource;
 import io.configlag.mount.MountedConfigReader;
 import io.configlag.mount.WatchedPath;
-
 import org.apache.commons.logging.Log;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -17,11 +16,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * Loads the paths in {@code config.lag.paths} into the {@code Environment} right after
- * Spring Boot's own config data, so that their values are there before any bean binds.
- * A path that does not exist and is not {@code optional:} fails the startup, and so does
- * a file that cannot be parsed.
+ * Spring Boot's own config data, so that their values are there before any bean binds. A
+ * path that does not exist and is not {@code optional:} fails the startup, and so does a
+ * file that cannot be parsed.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public class ConfigLagEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -64,7 +63,9 @@ public class ConfigLagEnvironmentPostProcessor implements EnvironmentPostProcess
 	}
 
 	static ConfigLagProperties bind(ConfigurableEnvironment environment) {
-		return Binder.get(environment).bind("config.lag", ConfigLagProperties.class).orElseGet(ConfigLagProperties::new);
+		return Binder.get(environment)
+			.bind("config.lag", ConfigLagProperties.class)
+			.orElseGet(ConfigLagProperties::new);
 	}
 
 	static MountedConfigReader createReader(ConfigurableEnvironment environment, ConfigLagProperties properties) {

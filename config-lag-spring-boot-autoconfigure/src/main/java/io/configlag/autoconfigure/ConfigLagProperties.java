@@ -11,7 +11,7 @@ import org.springframework.util.unit.DataSize;
  * Configuration properties for config-lag: which mounted files and directories to load
  * into the {@code Environment} and how to watch them for changes.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @ConfigurationProperties("config.lag")
 public class ConfigLagProperties {
@@ -43,16 +43,16 @@ public class ConfigLagProperties {
 
 	/**
 	 * What to do when a change reaches beans that cannot be rebound live
-	 * (constructor-bound @ConfigurationProperties, records): 'refresh' applies what can be
-	 * applied and reports the rest, 'exit' marks the liveness state broken so that
+	 * (constructor-bound @ConfigurationProperties, records): 'refresh' applies what can
+	 * be applied and reports the rest, 'exit' marks the liveness state broken so that
 	 * Kubernetes restarts the pod, 'restart' restarts the application context in-process
 	 * (Spring Cloud's restart endpoint bean; 'exit' when it is not available).
 	 */
 	private Strategy strategy = Strategy.REFRESH;
 
 	/**
-	 * Upper bound of the random delay before the 'exit' or 'restart' strategy acts, so that
-	 * replicas that all received the same change do not restart at once.
+	 * Upper bound of the random delay before the 'exit' or 'restart' strategy acts, so
+	 * that replicas that all received the same change do not restart at once.
 	 */
 	private Duration restartDelay = Duration.ofMinutes(1);
 
@@ -128,10 +128,9 @@ public class ConfigLagProperties {
 	public static class Reload {
 
 		/**
-		 * Fully qualified names of the classes (or their superclasses or interfaces) whose
-		 * @ConfigurationProperties beans are live resources, never rebound live: changes
-		 * to their keys require a restart. DataSource, AutoCloseable, DisposableBean and
-		 * Lifecycle beans are never rebound either.
+		 * Fully qualified names of the classes (or their superclasses or interfaces)
+		 * whose configuration properties beans are live resources that are never rebound,
+		 * so that changes to their keys require a restart.
 		 */
 		private List<String> neverRebind = new ArrayList<>(List.of("com.zaxxer.hikari.HikariDataSource"));
 

@@ -23,8 +23,8 @@ import org.springframework.context.annotation.Conditional;
  * place:
  * <ul>
  * <li>a reload refreshes the {@code @RefreshScope} beans and publishes an
- * {@code EnvironmentChangeEvent} ({@link RefreshScopeApplier}), whose source keeps
- * Spring Cloud's {@code ConfigurationPropertiesRebinder} from rebinding every bean;</li>
+ * {@code EnvironmentChangeEvent} ({@link RefreshScopeApplier}), whose source keeps Spring
+ * Cloud's {@code ConfigurationPropertiesRebinder} from rebinding every bean;</li>
  * <li>the {@code refresh} scope is wrapped so that a refresh-scoped bean is never built
  * from two versions ({@link ConsistentRefreshScope});</li>
  * <li>Spring Cloud's {@link LoggingRebinder} is replaced by one that leaves config-lag's
@@ -34,7 +34,7 @@ import org.springframework.context.annotation.Conditional;
  * Spring Cloud's {@code refresh} endpoint is kept off by
  * {@code io.configlag.cloud.SpringCloudDefaultsEnvironmentPostProcessor}.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @AutoConfiguration(before = RefreshAutoConfiguration.class)
 @ConditionalOnClass(RefreshScope.class)

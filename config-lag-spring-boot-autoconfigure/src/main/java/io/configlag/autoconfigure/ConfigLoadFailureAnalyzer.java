@@ -8,7 +8,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 /**
  * Explains a {@link ConfigLoadException} that stopped the application from starting.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 class ConfigLoadFailureAnalyzer extends AbstractFailureAnalyzer<ConfigLoadException> {
 

@@ -1,8 +1,8 @@
 package io.configlag.autoconfigure;
 
+import io.configlag.ConfigReloadService;
 import io.configlag.actuate.endpoint.ConfigReloadEndpoint;
 import io.configlag.actuate.endpoint.ConfigReloadEndpointWebExtension;
-import io.configlag.ConfigReloadService;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -20,7 +20,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} for the {@link ConfigReloadEndpoint}.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @AutoConfiguration(after = ConfigLagAutoConfiguration.class)
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)

@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Configuration properties for the {@link ConfigReloadEndpoint}, following those of the
  * {@code env} endpoint.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @ConfigurationProperties("management.endpoint.configreload")
 public class ConfigReloadEndpointProperties {

@@ -1,11 +1,10 @@
 package io.configlag.autoconfigure;
 
-import io.configlag.health.ConfigReloadHealthIndicator;
-import io.configlag.ConfigReloadService;
-
 import java.time.Clock;
 
-import org.springframework.beans.factory.ObjectProvider;
+import io.configlag.ConfigReloadService;
+import io.configlag.health.ConfigReloadHealthIndicator;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -21,7 +20,7 @@ import org.springframework.context.annotation.Bean;
  * Auto-configuration} for the {@code configReload} health indicator.
  * {@code management.health.configreload.enabled=false} turns it off.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @AutoConfiguration(after = ConfigLagAutoConfiguration.class,
 		beforeName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")

@@ -6,7 +6,7 @@ import org.springframework.util.Assert;
 /**
  * Configuration properties for the {@code configReload} health indicator.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @ConfigurationProperties("management.health.configreload")
 public class ConfigReloadHealthIndicatorProperties {

@@ -1,11 +1,10 @@
 package io.configlag.autoconfigure;
 
-import io.configlag.metrics.ConfigReloadMeterBinder;
-import io.configlag.metrics.ConfigReloadObservationMeterFilter;
-import io.configlag.ConfigReloadService;
-
 import java.time.Clock;
 
+import io.configlag.ConfigReloadService;
+import io.configlag.metrics.ConfigReloadMeterBinder;
+import io.configlag.metrics.ConfigReloadObservationMeterFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -22,7 +21,7 @@ import org.springframework.context.annotation.Bean;
  * {@link MeterRegistry} exists. {@code management.metrics.enable.config.reload=false}
  * turns them off.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @AutoConfiguration(after = ConfigLagAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",

@@ -3,7 +3,6 @@ package io.configlag.autoconfigure;
 import io.configlag.observation.ObservedReloadExecution;
 import io.configlag.reload.ConfigReloader;
 import io.configlag.reload.ReloadExecution;
-
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,10 +16,10 @@ import org.springframework.context.annotation.Bean;
  * Auto-configuration} that runs every reload in a {@code config.reload} Micrometer
  * observation when an {@link ObservationRegistry} exists. With a {@code MeterRegistry} it
  * gives the {@code config.reload} timer tagged with {@code outcome} and {@code trigger};
- * with a tracer, a span. {@code management.observations.enable.config.reload=false}
- * turns it off.
+ * with a tracer, a span. {@code management.observations.enable.config.reload=false} turns
+ * it off.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @AutoConfiguration(after = ConfigLagAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")

@@ -15,7 +15,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * {@code SpringApplication}, or {@code config.lag.paths} contributed after the
  * environment was prepared, as {@code @DynamicPropertySource} does).
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class MountedConfigSourceInstaller implements BeanFactoryPostProcessor, Ordered {
 

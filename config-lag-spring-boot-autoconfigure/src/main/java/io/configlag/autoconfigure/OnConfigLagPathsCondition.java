@@ -14,7 +14,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * Matches when {@code config.lag.paths} lists at least one path, in any of its forms (a
  * comma-separated value or an indexed list).
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 class OnConfigLagPathsCondition extends SpringBootCondition {
 

@@ -12,13 +12,13 @@ import org.springframework.core.Ordered;
 
 /**
  * Makes every {@code @RefreshScope} bean instance come from one version of the
- * configuration: wraps the {@code refresh} scope that Spring Cloud's
- * {@code RefreshScope} registers, so that a refresh-scoped bean is built
- * {@link ReloadConsistency#shared shared} and the values it reads while it is built (its
- * {@code @Value} fields, the properties beans it copies from) never straddle two
- * versions. Spring Cloud offers no hook for this; the wrapper only delegates.
+ * configuration: wraps the {@code refresh} scope that Spring Cloud's {@code RefreshScope}
+ * registers, so that a refresh-scoped bean is built {@link ReloadConsistency#shared
+ * shared} and the values it reads while it is built (its {@code @Value} fields, the
+ * properties beans it copies from) never straddle two versions. Spring Cloud offers no
+ * hook for this; the wrapper only delegates.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class ConsistentRefreshScope implements BeanFactoryPostProcessor, Ordered {
 

@@ -19,11 +19,11 @@ import org.springframework.context.ApplicationEventPublisher;
  * {@code ConfigurationPropertiesRebinder} rebinds <em>every</em>
  * {@code @ConfigurationProperties} bean when the source is the context, and only then
  * (spring-cloud-context 5.0's {@code ConfigurationPropertiesRebinder#onApplicationEvent}
- * checks it); config-lag has already rebound exactly the affected beans, after
- * validating them, so it must stay out. {@link ConfigLagLoggingRebinder} recognises
- * this source in the same way. Spring Cloud's {@code ContextRefresher} is never called.
+ * checks it); config-lag has already rebound exactly the affected beans, after validating
+ * them, so it must stay out. {@link ConfigLagLoggingRebinder} recognises this source in
+ * the same way. Spring Cloud's {@code ContextRefresher} is never called.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class RefreshScopeApplier implements ReloadApplier {
 
@@ -52,7 +52,7 @@ public final class RefreshScopeApplier implements ReloadApplier {
 		this.publisher.publishEvent(new EnvironmentChangeEvent(this, keys));
 	}
 
-	/**
+	/*
 	 * Return the refresh scope, looked up once.
 	 */
 	private @Nullable RefreshScope refreshScope() {

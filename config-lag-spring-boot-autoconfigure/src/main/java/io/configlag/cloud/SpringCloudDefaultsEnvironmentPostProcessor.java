@@ -16,12 +16,12 @@ import org.springframework.util.ClassUtils;
  * refresh scope, would be exposed by {@code management.endpoints.web.exposure.include=*}
  * as soon as the starter is on the class path, even without {@code config.lag.paths}.
  * <p>
- * The default ({@code management.endpoint.refresh.access=none}) is added as the
- * property source of lowest precedence, so that any setting of the application's own
- * turns the endpoint back on. Spring Cloud's other write endpoints ({@code restart},
- * {@code pause}, {@code resume}, {@code env} POST) are already off by default.
+ * The default ({@code management.endpoint.refresh.access=none}) is added as the property
+ * source of lowest precedence, so that any setting of the application's own turns the
+ * endpoint back on. Spring Cloud's other write endpoints ({@code restart}, {@code pause},
+ * {@code resume}, {@code env} POST) are already off by default.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public class SpringCloudDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 

@@ -1,16 +1,15 @@
 package io.configlag.health;
 
-import io.configlag.ConfigReloadService;
-import io.configlag.WatchStatus;
-import io.configlag.ConfigReloadResult;
-import io.configlag.ConfigReloadedEvent;
-import io.configlag.ReloadOutcome;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ConfigReloadService;
+import io.configlag.ConfigReloadedEvent;
+import io.configlag.ReloadOutcome;
+import io.configlag.WatchStatus;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -26,7 +25,7 @@ import org.springframework.context.ApplicationListener;
  * applied) and the indicator reports the configured rejected status, {@code UP} by
  * default.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class ConfigReloadHealthIndicator extends AbstractHealthIndicator
 		implements ApplicationListener<ConfigReloadedEvent> {

@@ -1,17 +1,16 @@
 package io.configlag.metrics;
 
-import io.configlag.ConfigReloadResult;
-import io.configlag.ConfigReloadedEvent;
-import io.configlag.ReloadOutcome;
-import io.configlag.ReloadTrigger;
-import io.configlag.ConfigReloadService;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ConfigReloadService;
+import io.configlag.ConfigReloadedEvent;
+import io.configlag.ReloadOutcome;
+import io.configlag.ReloadTrigger;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
@@ -26,7 +25,7 @@ import org.springframework.context.ApplicationListener;
  * successful reload, the applied version and the number of watched files. No meter is
  * ever tagged with a property key or value.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class ConfigReloadMeterBinder implements MeterBinder, ApplicationListener<ConfigReloadedEvent> {
 
@@ -131,6 +130,5 @@ public final class ConfigReloadMeterBinder implements MeterBinder, ApplicationLi
 			.maximumExpectedValue(MAXIMUM_EXPECTED_LAG)
 			.register(registry);
 	}
-
 
 }

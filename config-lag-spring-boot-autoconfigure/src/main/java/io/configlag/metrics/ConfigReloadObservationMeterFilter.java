@@ -1,9 +1,8 @@
 package io.configlag.metrics;
 
-import io.configlag.observation.DefaultConfigReloadObservationConvention;
-
 import java.util.Map;
 
+import io.configlag.observation.DefaultConfigReloadObservationConvention;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -13,7 +12,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
  * {@code config.reload} observation (which have no description of their own), so that
  * their Prometheus {@code HELP} text says what they measure.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class ConfigReloadObservationMeterFilter implements MeterFilter {
 

@@ -12,7 +12,7 @@ import java.util.Set;
  * @param added keys only in the new snapshot
  * @param changed keys in both with different values
  * @param removed keys only in the old snapshot
- * @author config-lag
+ * @author The config-lag developers
  */
 public record ConfigDiff(Set<String> added, Set<String> changed, Set<String> removed) {
 

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * Thrown when mounted configuration cannot be read or parsed. The message names the file
  * (and line where known) and never contains a property value.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public class ConfigLoadException extends RuntimeException {
 

@@ -23,7 +23,7 @@ import org.springframework.boot.origin.OriginTrackedValue;
  * @param paths what was found at each watched path
  * @param fingerprint cheap metadata of the paths taken just before reading, used to tell
  * whether anything may have changed since
- * @author config-lag
+ * @author The config-lag developers
  */
 public record ConfigSnapshot(Map<String, Object> properties, String version, List<PathState> paths,
 		List<String> fingerprint) {
@@ -135,13 +135,14 @@ public record ConfigSnapshot(Map<String, Object> properties, String version, Lis
 	 * @param kind what the path is
 	 * @param kubeletVolume whether it is (or is inside) a volume written by the kubelet's
 	 * atomic writer
-	 * @param writtenAt when its current content was written: the time of the {@code ..data}
-	 * symlink for a kubelet volume, the newest file modification time otherwise
+	 * @param writtenAt when its current content was written: the time of the
+	 * {@code ..data} symlink for a kubelet volume, the newest file modification time
+	 * otherwise
 	 * @param keys the number of keys read from it
 	 * @param files the files read, relative to the path
 	 */
-	public record PathState(WatchedPath path, PathKind kind, boolean kubeletVolume, @Nullable Instant writtenAt, int keys,
-			List<String> files) {
+	public record PathState(WatchedPath path, PathKind kind, boolean kubeletVolume, @Nullable Instant writtenAt,
+			int keys, List<String> files) {
 
 	}
 
@@ -150,7 +151,20 @@ public record ConfigSnapshot(Map<String, Object> properties, String version, Lis
 	 */
 	public enum PathKind {
 
-		FILE, DIRECTORY, MISSING
+		/**
+		 * A file.
+		 */
+		FILE,
+
+		/**
+		 * A directory.
+		 */
+		DIRECTORY,
+
+		/**
+		 * Nothing (an {@code optional:} path).
+		 */
+		MISSING
 
 	}
 

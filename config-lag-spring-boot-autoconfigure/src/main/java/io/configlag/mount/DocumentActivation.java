@@ -33,9 +33,10 @@ import org.springframework.util.ObjectUtils;
  * gives an enforced {@code spring.main.cloud-platform} precedence as Boot's activation
  * context does; the accepted profiles are the {@code Environment}'s active profiles, or
  * its default profiles when none is active, which is what Boot's
- * {@code Profiles.isAccepted} and {@link Environment#acceptsProfiles(Profiles)} both test.
+ * {@code Profiles.isAccepted} and {@link Environment#acceptsProfiles(Profiles)} both
+ * test.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class DocumentActivation {
 
@@ -77,8 +78,8 @@ final class DocumentActivation {
 		catch (RuntimeException ex) {
 			// The cause quotes the expression, which may have come from a placeholder: it
 			// is not chained
-			throw new ConfigLoadException(visible,
-					"Invalid " + format + " in '" + visible + "': " + ON_PROFILE + " is not a valid profile expression");
+			throw new ConfigLoadException(visible, "Invalid " + format + " in '" + visible + "': " + ON_PROFILE
+					+ " is not a valid profile expression");
 		}
 	}
 

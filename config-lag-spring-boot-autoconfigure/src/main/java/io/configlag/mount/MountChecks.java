@@ -11,13 +11,16 @@ import java.util.Map;
 /**
  * Finds the Kubernetes mount pitfalls that silently stop updates from reaching a pod: a
  * file mounted with {@code subPath} (a bind mount of one file that the kubelet never
- * updates, detected from {@code /proc/self/mountinfo}) and watched paths that are not in a
- * kubelet atomic volume (fine, but their updates may be non-atomic).
+ * updates, detected from {@code /proc/self/mountinfo}) and watched paths that are not in
+ * a kubelet atomic volume (fine, but their updates may be non-atomic).
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class MountChecks {
 
+	/**
+	 * Where Linux describes the mounts of the current process.
+	 */
 	public static final Path MOUNT_INFO = Path.of("/proc/self/mountinfo");
 
 	private MountChecks() {
@@ -62,8 +65,8 @@ public final class MountChecks {
 
 	/**
 	 * Describe what each path is now ({@code missing}, {@code kubelet-volume},
-	 * {@code directory}, {@code kubelet-file} or {@code file}), with {@code stat} only: when
-	 * this changes, the checks must run again.
+	 * {@code directory}, {@code kubelet-file} or {@code file}), with {@code stat} only:
+	 * when this changes, the checks must run again.
 	 * @param paths the watched paths
 	 * @return the kind of each path
 	 */
@@ -85,9 +88,9 @@ public final class MountChecks {
 		return kinds;
 	}
 
-	/**
-	 * Read mount points and the root they mount, from the mountinfo format:
-	 * {@code id parent major:minor root mount-point options ... - type source options}.
+	/*
+	 * Read mount points and the root they mount, from the mountinfo format: {@code id
+	 * parent major:minor root mount-point options ... - type source options}.
 	 */
 	private static Map<Path, String> readMounts(Path mountInfo) {
 		Map<Path, String> mounts = new HashMap<>();
@@ -110,6 +113,8 @@ public final class MountChecks {
 
 	/**
 	 * Undo the octal escapes mountinfo uses for space, tab, newline and backslash.
+	 * @param field a field of /proc/self/mountinfo
+	 * @return the field with its octal escapes decoded
 	 */
 	static String unescape(String field) {
 		if (field.indexOf('\\') == -1) {

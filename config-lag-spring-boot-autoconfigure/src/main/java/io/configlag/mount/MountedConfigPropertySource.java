@@ -3,9 +3,8 @@ package io.configlag.mount;
 import java.util.Arrays;
 import java.util.Set;
 
-import org.jspecify.annotations.Nullable;
-
 import io.configlag.autoconfigure.ConfigLagProperties.Precedence;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.env.PropertySourceInfo;
 import org.springframework.boot.origin.Origin;
@@ -24,8 +23,9 @@ import org.springframework.core.env.StandardEnvironment;
  * it, and every lookup reads one snapshot, so a reader sees one version or the other,
  * never a mix within a lookup.
  * <p>
- * Staying the same object matters for cost. Spring Boot adapts every property source
- * once and caches the {@link org.springframework.boot.context.properties.source.ConfigurationPropertyName}
+ * Staying the same object matters for cost. Spring Boot adapts every property source once
+ * and caches the
+ * {@link org.springframework.boot.context.properties.source.ConfigurationPropertyName}
  * mapping of its property names; replacing the source at every reload threw that cache
  * away and rebuilt it for every key of every file. This source is therefore not
  * {@linkplain #isImmutable() immutable}, and {@link #getPropertyNames()} returns the very
@@ -33,7 +33,7 @@ import org.springframework.core.env.StandardEnvironment;
  * constant time that its mapping is still valid. When keys are added, Boot maps only the
  * new ones.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class MountedConfigPropertySource extends EnumerablePropertySource<ConfigSnapshot>
 		implements OriginLookup<String>, PropertySourceInfo {

@@ -3,10 +3,10 @@ package io.configlag.mount;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -25,10 +25,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
-import org.jspecify.annotations.Nullable;
-
 import io.configlag.mount.ConfigSnapshot.PathKind;
 import io.configlag.mount.ConfigSnapshot.PathState;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.util.StringUtils;
@@ -41,7 +40,7 @@ import org.springframework.util.StringUtils;
  * {@code ..data} link so that one consistent version is read even while the kubelet swaps
  * it.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class MountedConfigReader {
 
@@ -140,8 +139,8 @@ public final class MountedConfigReader {
 			}
 			if (Files.isDirectory(path)) {
 				Map<String, String> entries = new TreeMap<>();
-				walkVisible(path, (entry, attributes) -> entries.put(path.relativize(entry).toString(),
-						stat(attributes)));
+				walkVisible(path,
+						(entry, attributes) -> entries.put(path.relativize(entry).toString(), stat(attributes)));
 				StringBuilder result = new StringBuilder("directory:");
 				entries.forEach((name, stat) -> result.append(name).append('=').append(stat).append(';'));
 				return result.toString();
@@ -205,14 +204,15 @@ public final class MountedConfigReader {
 		}
 	}
 
-	/**
+	/*
 	 * Tell whether a watched path exists. A key of a kubelet volume exists when the
 	 * version {@code ..data} links to has it: the kubelet creates and removes the key's
 	 * user-visible link only after the swap.
 	 */
 	private static boolean exists(Path path) {
 		if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-			// A watched directory (the volume itself): no need to look for a volume above it
+			// A watched directory (the volume itself): no need to look for a volume above
+			// it
 			return true;
 		}
 		Path volume = path.getParent();
@@ -284,7 +284,7 @@ public final class MountedConfigReader {
 		return new PathContent(state, properties, sha256().digest(content));
 	}
 
-	/**
+	/*
 	 * Return the keys of a kubelet volume whose user-visible link was replaced by a plain
 	 * file (an in-place edit such as {@code sed -i} renames a new file over the link):
 	 * what the application would read through that name is the file, not the version
@@ -311,7 +311,8 @@ public final class MountedConfigReader {
 			walkVisible(root, (file, attributes) -> {
 				String relative = StringUtils.cleanPath(root.relativize(file).toString());
 				if (attributes.isSymbolicLink()) {
-					// Links are followed: a link's own attributes mean its target is missing
+					// Links are followed: a link's own attributes mean its target is
+					// missing
 					throw new ConfigLoadException(visibleRoot.resolve(relative),
 							"Config file '" + visibleRoot.resolve(relative) + "' is a dangling symbolic link");
 				}
@@ -326,9 +327,9 @@ public final class MountedConfigReader {
 		return files;
 	}
 
-	/**
-	 * Walk a directory tree, following links, and hand every entry below the root that
-	 * is not hidden (directories included) to the consumer with its attributes. Hidden
+	/*
+	 * Walk a directory tree, following links, and hand every entry below the root that is
+	 * not hidden (directories included) to the consumer with its attributes. Hidden
 	 * directories are not entered.
 	 */
 	private static void walkVisible(Path root, BiConsumer<Path, BasicFileAttributes> consumer) throws IOException {

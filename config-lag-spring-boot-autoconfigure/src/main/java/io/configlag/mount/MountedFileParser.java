@@ -34,17 +34,17 @@ import org.springframework.util.StringUtils;
 
 /**
  * Parses the content of one mounted file into its properties, as Spring Boot's config
- * data reads the same file: {@code .properties}, {@code .yml} and {@code .yaml} files with
- * Boot's {@link PropertySourceLoader}s, keeping the documents
+ * data reads the same file: {@code .properties}, {@code .yml} and {@code .yaml} files
+ * with Boot's {@link PropertySourceLoader}s, keeping the documents
  * {@link DocumentActivation active} for the {@code Environment} (their
  * {@code spring.config.activate.*} properties included, as Boot adds them to the
- * {@code Environment} too), any other file as one
- * config-tree entry, as {@link ConfigTreePropertySource} with
+ * {@code Environment} too), any other file as one config-tree entry, as
+ * {@link ConfigTreePropertySource} with
  * {@link ConfigTreePropertySource.Option#AUTO_TRIM_TRAILING_NEW_LINE} (what a
  * {@code configtree:} import uses) reads it. Values are kept as Boot keeps them, as
  * {@link OriginTrackedValue}s.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class MountedFileParser {
 
@@ -108,17 +108,17 @@ final class MountedFileParser {
 	}
 
 	/**
-	 * Tell whether the config-tree entries of a watched path are active. Spring Boot reads
-	 * a {@code configtree:} directory as one property source, and activates it as a whole
-	 * by the {@code spring.config.activate.*} entries it holds, like any other document.
+	 * Tell whether the config-tree entries of a watched path are active. Spring Boot
+	 * reads a {@code configtree:} directory as one property source, and activates it as a
+	 * whole by the {@code spring.config.activate.*} entries it holds, like any other
+	 * document.
 	 * @param entries the config-tree entries of one watched path
 	 * @param path the watched path, for messages
 	 * @return whether they are used
 	 */
 	boolean isActiveConfigTree(Map<String, Object> entries, Path path) {
-		return entries.isEmpty()
-				|| this.activation.isActive(new OriginTrackedMapPropertySource(path.toString(), entries), "config tree",
-						path);
+		return entries.isEmpty() || this.activation
+			.isActive(new OriginTrackedMapPropertySource(path.toString(), entries), "config tree", path);
 	}
 
 	private static String decode(Path visible, byte[] content) {
@@ -140,8 +140,8 @@ final class MountedFileParser {
 		}
 	}
 
-	private Map<String, Object> parseDocuments(PropertySourceLoader loader, String format, Path visible,
-			byte[] content, String text) {
+	private Map<String, Object> parseDocuments(PropertySourceLoader loader, String format, Path visible, byte[] content,
+			String text) {
 		if (!StringUtils.hasText(text)) {
 			throw new ConfigLoadException(visible, "Config file '" + visible
 					+ "' is empty; an empty file is treated as a failed write, not as the removal of every key");
@@ -202,8 +202,10 @@ final class MountedFileParser {
 
 	/**
 	 * Return the value of a config-tree file, as Spring Boot's
-	 * {@code ConfigTreePropertySource} with {@code AUTO_TRIM_TRAILING_NEW_LINE} returns it:
-	 * a single trailing new line is removed from a single-line value.
+	 * {@code ConfigTreePropertySource} with {@code AUTO_TRIM_TRAILING_NEW_LINE} returns
+	 * it: a single trailing new line is removed from a single-line value.
+	 * @param content the content of the file
+	 * @return the value of the entry
 	 */
 	static String configTreeValue(String content) {
 		if (!content.endsWith("\n") || content.indexOf('\n') != content.length() - 1) {

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param linkTarget what the link pointed at
  * @param target the version's directory
  * @param writtenAt when the link was written
- * @author config-lag
+ * @author The config-lag developers
  */
 record VolumeVersion(Path link, Path linkTarget, Path target, @Nullable Instant writtenAt) {
 

@@ -13,6 +13,7 @@ import org.springframework.util.StringUtils;
  * @param location the location as the user wrote it
  * @param path the absolute, normalized path
  * @param optional whether the path may be absent
+ * @author The config-lag developers
  */
 public record WatchedPath(String location, Path path, boolean optional) {
 

@@ -15,15 +15,15 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Rejects a YAML file whose aliases would make Spring Boot's YAML loader expand it without
- * bound. Boot's loader allows any number of aliases and flattens them eagerly, so a few
- * hundred bytes of nested aliases expand to billions of properties, and it flattens
+ * Rejects a YAML file whose aliases would make Spring Boot's YAML loader expand it
+ * without bound. Boot's loader allows any number of aliases and flattens them eagerly, so
+ * a few hundred bytes of nested aliases expand to billions of properties, and it flattens
  * recursively, so a long alias chain overflows the stack. The size and depth of each
  * document, as if its aliases were expanded, are measured on the composed node graph
  * without expanding it. Nodes are visited in document order, so an alias refers either to
  * a node already measured or, when it is recursive, to one still being measured.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class YamlAliasCheck {
 

@@ -1,5 +1,6 @@
 /**
- * Reading mounted configuration (Kubernetes ConfigMap and Secret volumes) into property sources.
+ * Reading mounted configuration (Kubernetes ConfigMap and Secret volumes) into property
+ * sources.
  */
 @NullMarked
 package io.configlag.mount;

@@ -2,7 +2,6 @@ package io.configlag.observation;
 
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadTrigger;
-
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
@@ -10,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * {@link Observation.Context} of one reload: what started it and, once it finished, its
  * result.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class ConfigReloadObservationContext extends Observation.Context {
 

@@ -8,7 +8,7 @@ import io.micrometer.observation.docs.ObservationDocumentation;
 /**
  * The {@code config.reload} observation.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 enum ConfigReloadObservationDocumentation implements ObservationDocumentation {
 

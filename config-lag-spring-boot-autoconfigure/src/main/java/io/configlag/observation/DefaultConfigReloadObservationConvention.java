@@ -1,25 +1,27 @@
 package io.configlag.observation;
 
-import io.configlag.ConfigReloadResult;
-
 import java.util.Locale;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.observation.ConfigReloadObservationDocumentation.HighCardinalityKeyNames;
+import io.configlag.observation.ConfigReloadObservationDocumentation.LowCardinalityKeyNames;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
 
-import io.configlag.observation.ConfigReloadObservationDocumentation.HighCardinalityKeyNames;
-import io.configlag.observation.ConfigReloadObservationDocumentation.LowCardinalityKeyNames;
-
 /**
  * The {@link ObservationConvention} of the {@code config.reload} observation. Its keys
  * never carry a property key or value.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
-public final class DefaultConfigReloadObservationConvention implements ObservationConvention<ConfigReloadObservationContext> {
+public final class DefaultConfigReloadObservationConvention
+		implements ObservationConvention<ConfigReloadObservationContext> {
 
+	/**
+	 * The name of the observation.
+	 */
 	public static final String NAME = "config.reload";
 
 	@Override
@@ -33,9 +35,9 @@ public final class DefaultConfigReloadObservationConvention implements Observati
 	}
 
 	/**
-	 * Return the {@code trigger} and, once the reload finished, the {@code outcome}. While
-	 * it runs the outcome is not known, so that the long task timer of reloads in progress
-	 * ({@code config.reload.active}) is tagged with the trigger only.
+	 * Return the {@code trigger} and, once the reload finished, the {@code outcome}.
+	 * While it runs the outcome is not known, so that the long task timer of reloads in
+	 * progress ({@code config.reload.active}) is tagged with the trigger only.
 	 * @param context the context
 	 * @return the key values
 	 */

@@ -1,18 +1,17 @@
 package io.configlag.observation;
 
+import java.util.function.Supplier;
+
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadTrigger;
 import io.configlag.reload.ReloadExecution;
-
-import java.util.function.Supplier;
-
 import io.micrometer.observation.ObservationRegistry;
 
 /**
  * {@link ReloadExecution} that runs each reload in a {@code config.reload} Micrometer
  * observation, which gives a timer per outcome and trigger and a tracing span.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class ObservedReloadExecution implements ReloadExecution {
 

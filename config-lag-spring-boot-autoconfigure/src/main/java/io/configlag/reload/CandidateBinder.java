@@ -51,42 +51,43 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
 
 /**
  * Binds a fresh {@code @ConfigurationProperties} instance against a candidate set of
- * property sources, so that a new version can be bound and validated before anything
- * live changes.
+ * property sources, so that a new version can be bound and validated before anything live
+ * changes.
  * <p>
  * Spring Boot's own {@code ConfigurationPropertiesBinder} (package-private) binds against
  * the {@code Environment}'s sources and nothing else, so its logic is repeated here with
  * Boot's public classes ({@link Binder}, the bind handlers of
  * {@code org.springframework.boot.context.properties.bind.handler},
- * {@link ValidationBindHandler}, {@link ApplicationConversionService#addBeans}, {@link MessageInterpolatorFactory}).
- * What is copied from Boot 4.0's {@code ConfigurationPropertiesBinder} and why:
+ * {@link ValidationBindHandler}, {@link ApplicationConversionService#addBeans},
+ * {@link MessageInterpolatorFactory}). What is copied from Boot 4.0's
+ * {@code ConfigurationPropertiesBinder} and why:
  * <ul>
  * <li>the bind handler chain of {@code getBindHandler}: ignore a top-level converter that
- * is not found, keep nested {@code @ConfigurationProperties}
- * types from being bound from a single property ({@code ConfigurationPropertiesBindHandler},
- * private there), {@code ignoreInvalidFields}, {@code ignoreUnknownFields}, validation,
- * then every {@link ConfigurationPropertiesBindHandlerAdvisor};</li>
+ * is not found, keep nested {@code @ConfigurationProperties} types from being bound from
+ * a single property ({@code ConfigurationPropertiesBindHandler}, private there),
+ * {@code ignoreInvalidFields}, {@code ignoreUnknownFields}, validation, then every
+ * {@link ConfigurationPropertiesBindHandlerAdvisor};</li>
  * <li>the validators of {@code getValidators}: the
  * {@value EnableConfigurationProperties#VALIDATOR_BEAN_NAME} bean, Bean Validation for a
  * {@code @Validated} type (restricted to that type as in Boot's package-private
  * {@code ConfigurationPropertiesJsr303Validator}), and the instance itself when it is a
- * {@link Validator}. Boot's {@code SelfValidatingConstructorBoundBindableValidator} is not
- * needed: constructor-bound beans are never rebound live;</li>
+ * {@link Validator}. Boot's {@code SelfValidatingConstructorBoundBindableValidator} is
+ * not needed: constructor-bound beans are never rebound live;</li>
  * <li>the conversion services of Boot's package-private {@code ConversionServiceDeducer},
  * including its {@code ConfigurationPropertiesCharSequenceToObjectConverter}
  * ({@link CharSequenceToObjectConverter} here), without which a
- * {@code @ConfigurationPropertiesBinding} converter from {@code String} would not apply to
- * a value loaded as a {@code CharSequence};</li>
+ * {@code @ConfigurationPropertiesBinding} converter from {@code String} would not apply
+ * to a value loaded as a {@code CharSequence};</li>
  * <li>the {@link Binder} construction of {@code getBinder}: placeholders resolved against
  * the same (candidate) sources, the bean factory's property editors.</li>
  * </ul>
  * Boot's tracking of the bound properties is left out: its
- * {@link org.springframework.boot.context.properties.BoundConfigurationProperties} can only
- * be added to by Boot itself, and must not receive the values of a version that is then
- * rejected. {@link PropertiesBeanRebinder} has Boot record them once the version is
+ * {@link org.springframework.boot.context.properties.BoundConfigurationProperties} can
+ * only be added to by Boot itself, and must not receive the values of a version that is
+ * then rejected. {@link PropertiesBeanRebinder} has Boot record them once the version is
  * applied.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class CandidateBinder {
 
@@ -138,11 +139,11 @@ final class CandidateBinder {
 		return binder;
 	}
 
-	/**
+	/*
 	 * Adapt the candidate sources, reusing the {@code Environment}'s own adapters for the
 	 * sources that did not change: each adapter caches the names of its source, and
-	 * rebuilding those caches for every source at every reload cost more than the
-	 * binding itself.
+	 * rebuilding those caches for every source at every reload cost more than the binding
+	 * itself.
 	 */
 	private Iterable<ConfigurationPropertySource> adapt(PropertySources sources) {
 		Map<Object, ConfigurationPropertySource> live = new IdentityHashMap<>();
@@ -169,7 +170,8 @@ final class CandidateBinder {
 			}
 			ConfigurationPropertySource created = ConfigurationPropertySource.from(source);
 			if (created != null) {
-				adapted.add((source instanceof PropertySourceInfo info) ? created.withPrefix(info.getPrefix()) : created);
+				adapted
+					.add((source instanceof PropertySourceInfo info) ? created.withPrefix(info.getPrefix()) : created);
 			}
 		}
 		return adapted;
@@ -240,8 +242,7 @@ final class CandidateBinder {
 		return true;
 	}
 
-	private static @Nullable List<ConversionService> deduceConversionServices(
-			ConfigurableApplicationContext context) {
+	private static @Nullable List<ConversionService> deduceConversionServices(ConfigurableApplicationContext context) {
 		String name = ConfigurableApplicationContext.CONVERSION_SERVICE_BEAN_NAME;
 		if (context.containsBean(name) && context.getBeanFactory().isTypeMatch(name, ConversionService.class)) {
 			return Collections.singletonList(context.getBean(name, ConversionService.class));

@@ -1,11 +1,10 @@
 package io.configlag.reload;
 
-import io.configlag.mount.ConfigSnapshot;
-import io.configlag.mount.MountedConfigPropertySource;
-
 import java.util.ArrayList;
 import java.util.List;
 
+import io.configlag.mount.ConfigSnapshot;
+import io.configlag.mount.MountedConfigPropertySource;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -22,7 +21,7 @@ import org.springframework.core.env.PropertySource;
  * adapters Spring Boot builds for them (and the binder over them) are built once rather
  * than at every reload. Reloads are serialised, so this class is not thread-safe.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class CandidateSources {
 

@@ -1,16 +1,5 @@
 package io.configlag.reload;
 
-import io.configlag.ConfigReloadResult;
-import io.configlag.ConfigReloadedEvent;
-import io.configlag.ReloadOutcome;
-import io.configlag.ReloadTrigger;
-import io.configlag.mount.ConfigDiff;
-import io.configlag.mount.ConfigLoadException;
-import io.configlag.mount.ConfigSnapshot;
-import io.configlag.mount.MountedConfigPropertySource;
-import io.configlag.mount.MountedConfigReader;
-import io.configlag.mount.WatchedPath;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +15,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ConfigReloadedEvent;
+import io.configlag.ReloadOutcome;
+import io.configlag.ReloadTrigger;
+import io.configlag.mount.ConfigDiff;
+import io.configlag.mount.ConfigLoadException;
+import io.configlag.mount.ConfigSnapshot;
+import io.configlag.mount.MountedConfigPropertySource;
+import io.configlag.mount.MountedConfigReader;
+import io.configlag.mount.WatchedPath;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -40,10 +39,10 @@ import org.springframework.core.env.MutablePropertySources;
  * version first, then swaps the property source, moves the new state into the beans,
  * hands the changed keys to every {@link ReloadApplier} ({@code logging.level.*}, Spring
  * Cloud's refresh scope) and publishes a {@link ConfigReloadedEvent}. Anything that fails
- * before the swap rejects the version; anything that fails after it rolls everything back.
- * Reloads are serialised.
+ * before the swap rejects the version; anything that fails after it rolls everything
+ * back. Reloads are serialised.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class ConfigReloader {
 
@@ -87,9 +86,9 @@ public final class ConfigReloader {
 
 	private @Nullable String lastLoggedError;
 
-	public ConfigReloader(ConfigurableEnvironment environment, MountedConfigReader reader, PropertiesBeanRebinder rebinder,
-			List<ReloadApplier> appliers, ApplicationEventPublisher publisher, ReloadExecution execution, ReloadConsistency consistency,
-			Clock clock) {
+	public ConfigReloader(ConfigurableEnvironment environment, MountedConfigReader reader,
+			PropertiesBeanRebinder rebinder, List<ReloadApplier> appliers, ApplicationEventPublisher publisher,
+			ReloadExecution execution, ReloadConsistency consistency, Clock clock) {
 		this.environment = environment;
 		this.reader = reader;
 		this.rebinder = rebinder;
@@ -203,10 +202,10 @@ public final class ConfigReloader {
 			.applied(since(start)));
 	}
 
-	/**
-	 * A path that had keys and is now missing, or an empty directory that is not a kubelet
-	 * volume (a mount point that is not populated yet), is a vanished mount rather than
-	 * the removal of every key: the last good version stays.
+	/*
+	 * A path that had keys and is now missing, or an empty directory that is not a
+	 * kubelet volume (a mount point that is not populated yet), is a vanished mount
+	 * rather than the removal of every key: the last good version stays.
 	 */
 	private static @Nullable ConfigLoadException vanishedContent(ConfigSnapshot previous, ConfigSnapshot next) {
 		for (ConfigSnapshot.PathState state : next.paths()) {
@@ -304,11 +303,11 @@ public final class ConfigReloader {
 		return result;
 	}
 
-	/**
-	 * Return the instant that a deployment pipeline wrote into the version as
-	 * {@value #PUBLISHED_AT}, so that the lag from publication to application can be
-	 * measured (only when the instant changed: a version that keeps it was not
-	 * published then). A value that is not an ISO-8601 instant is ignored with a warning.
+	/*
+	 * Return the instant that a deployment pipeline wrote into the version as {@value
+	 * #PUBLISHED_AT}, so that the lag from publication to application can be measured
+	 * (only when the instant changed: a version that keeps it was not published then). A
+	 * value that is not an ISO-8601 instant is ignored with a warning.
 	 */
 	private static @Nullable Instant publishedAt(ConfigSnapshot snapshot) {
 		String value = snapshot.getString(PUBLISHED_AT);

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * The {@link ConfigReloadService} of an application: the {@link ConfigReloader} for
  * reloads and versions, and whatever watches the paths for their status and warnings.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class DefaultConfigReloadService implements ConfigReloadService {
 

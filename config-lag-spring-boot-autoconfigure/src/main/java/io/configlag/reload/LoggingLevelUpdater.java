@@ -1,8 +1,7 @@
 package io.configlag.reload;
 
-import java.util.Collection;
-import java.util.Set;
 import java.util.Locale;
+import java.util.Set;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,7 +20,7 @@ import org.springframework.core.env.Environment;
  * logger groups. A removed key puts the logger back to inheriting its level (or to the
  * level another property source still gives it).
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class LoggingLevelUpdater implements ReloadApplier {
 
@@ -38,8 +37,7 @@ public final class LoggingLevelUpdater implements ReloadApplier {
 	public LoggingLevelUpdater(Environment environment, ListableBeanFactory beanFactory) {
 		this.environment = environment;
 		this.loggingSystem = beanFactory.containsBean(LoggingApplicationListener.LOGGING_SYSTEM_BEAN_NAME)
-				? beanFactory.getBean(LoggingApplicationListener.LOGGING_SYSTEM_BEAN_NAME, LoggingSystem.class)
-				: null;
+				? beanFactory.getBean(LoggingApplicationListener.LOGGING_SYSTEM_BEAN_NAME, LoggingSystem.class) : null;
 		this.loggerGroups = beanFactory.containsBean(LoggingApplicationListener.LOGGER_GROUPS_BEAN_NAME)
 				? beanFactory.getBean(LoggingApplicationListener.LOGGER_GROUPS_BEAN_NAME, LoggerGroups.class) : null;
 	}

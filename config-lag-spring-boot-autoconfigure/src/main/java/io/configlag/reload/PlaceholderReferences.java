@@ -1,7 +1,5 @@
 package io.configlag.reload;
 
-import io.configlag.mount.MountedConfigPropertySource;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,18 +11,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.configlag.mount.MountedConfigPropertySource;
+
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.PropertySources;
 
 /**
- * Finds the properties whose resolved value depends, through {@code ${...}}
- * placeholders, on a changed key: when a ConfigMap changes {@code app.host}, a packaged
+ * Finds the properties whose resolved value depends, through {@code ${...}} placeholders,
+ * on a changed key: when a ConfigMap changes {@code app.host}, a packaged
  * {@code client.url: http://${app.host}/} changed too, and so did the beans bound to it.
  * Sources other than the mounted one rarely change, so their references are indexed once
  * per source instance.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class PlaceholderReferences {
 
@@ -73,7 +73,7 @@ final class PlaceholderReferences {
 		return result;
 	}
 
-	/**
+	/*
 	 * Index a source: referenced name to the names of the properties referring to it.
 	 */
 	private static Map<String, Set<String>> index(EnumerablePropertySource<?> source) {

@@ -47,14 +47,14 @@ import org.springframework.core.env.PropertySources;
  * requiring a restart: constructor-bound beans and records (nothing to copy into), beans
  * whose class has no no-argument constructor, and <em>live resources</em>. A live
  * resource is a bean whose class, or one of its superclasses or interfaces, is named in
- * {@code config.lag.reload.never-rebind} (by default {@code HikariDataSource}), or that is
- * a {@link DataSource}, {@link AutoCloseable}, {@link DisposableBean} or {@link Lifecycle}:
- * typically a {@code @Bean @ConfigurationProperties} method returning a connection pool,
- * as Spring Boot does for {@code spring.datasource.hikari}. Its state is more than its
- * properties (open connections, a URL and credentials set in code), so a fresh instance
- * is never created nor copied into it.
+ * {@code config.lag.reload.never-rebind} (by default {@code HikariDataSource}), or that
+ * is a {@link DataSource}, {@link AutoCloseable}, {@link DisposableBean} or
+ * {@link Lifecycle}: typically a {@code @Bean @ConfigurationProperties} method returning
+ * a connection pool, as Spring Boot does for {@code spring.datasource.hikari}. Its state
+ * is more than its properties (open connections, a URL and credentials set in code), so a
+ * fresh instance is never created nor copied into it.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class PropertiesBeanRebinder {
 
@@ -155,10 +155,10 @@ public final class PropertiesBeanRebinder {
 		return fresh;
 	}
 
-	/**
-	 * Run the fresh instance's {@code @PostConstruct} methods and
-	 * {@code afterPropertiesSet()}. Only these: other bean post-processors keep per-bean
-	 * state (Spring Cloud's {@code ConfigurationPropertiesBeans} would record the detached
+	/*
+	 * Run the fresh instance's {@code @PostConstruct} methods and {@code
+	 * afterPropertiesSet()}. Only these: other bean post-processors keep per-bean state
+	 * (Spring Cloud's {@code ConfigurationPropertiesBeans} would record the detached
 	 * instance in place of the live bean).
 	 */
 	private void initialize(Object fresh, String beanName) throws Exception {
@@ -174,12 +174,12 @@ public final class PropertiesBeanRebinder {
 		}
 	}
 
-	/**
-	 * Have Spring Boot record the properties the given bean is now bound from (its
-	 * {@code BoundConfigurationProperties}, which the {@code configprops} endpoint shows
-	 * as inputs): its binding post-processor binds a throwaway instance against the
-	 * {@code Environment}, which holds the applied version. A failure only leaves the
-	 * inputs shown as they were.
+	/*
+	 * Have Spring Boot record the properties the given bean is now bound from (its {@code
+	 * BoundConfigurationProperties}, which the {@code configprops} endpoint shows as
+	 * inputs): its binding post-processor binds a throwaway instance against the {@code
+	 * Environment}, which holds the applied version. A failure only leaves the inputs
+	 * shown as they were.
 	 */
 	private void recordBoundProperties(RebindTargets.Target target) {
 		if (!(this.context.getBeanFactory() instanceof AbstractBeanFactory beanFactory)) {
@@ -189,7 +189,8 @@ public final class PropertiesBeanRebinder {
 			if (processor instanceof ConfigurationPropertiesBindingPostProcessor binding) {
 				try {
 					binding.postProcessBeforeInitialization(
-							BeanUtils.instantiateClass(Objects.requireNonNull(target.constructor())), target.beanName());
+							BeanUtils.instantiateClass(Objects.requireNonNull(target.constructor())),
+							target.beanName());
 				}
 				catch (RuntimeException ex) {
 					logger.debug("Could not record the bound properties of bean '" + target.beanName() + "'", ex);

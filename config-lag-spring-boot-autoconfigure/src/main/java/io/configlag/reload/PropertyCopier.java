@@ -26,12 +26,12 @@ import org.springframework.util.ReflectionUtils;
 /**
  * Copies the state of one {@code @ConfigurationProperties} object into another of the
  * same class through the properties Spring Boot's {@code JavaBeanBinder} binds, and by
- * the same means: a property with a setter is set, except that a nested object the
- * target already holds is kept and filled in place (as the binder binds into the value
- * a getter returns before it calls the setter with that same value); a getter-only
- * nested object is filled in place; a getter-only collection or map is updated in place.
- * Getter-only simple values are derived state and are left alone, and so are
- * setter-only properties, whose value cannot be read. No field is written directly.
+ * the same means: a property with a setter is set, except that a nested object the target
+ * already holds is kept and filled in place (as the binder binds into the value a getter
+ * returns before it calls the setter with that same value); a getter-only nested object
+ * is filled in place; a getter-only collection or map is updated in place. Getter-only
+ * simple values are derived state and are left alone, and so are setter-only properties,
+ * whose value cannot be read. No field is written directly.
  * <p>
  * The properties are found by the rules of {@code JavaBeanBinder.Bean}: the non-private,
  * non-protected, non-static {@code get}/{@code is} methods without parameters and
@@ -40,13 +40,13 @@ import org.springframework.util.ReflectionUtils;
  * accessors too, this class makes such methods accessible (through Spring's
  * {@link ReflectionUtils}); it only ever calls accessors.
  * <p>
- * A property is only ever overwritten with its next value, never reset first, so a
- * reader sees the old or the new value of each property, never a default in between.
- * A getter-only collection is changed element by element and a getter-only map entry by
- * entry (new entries are put before vanished ones are removed), so a reader never sees
- * it empty unless it becomes empty.
+ * A property is only ever overwritten with its next value, never reset first, so a reader
+ * sees the old or the new value of each property, never a default in between. A
+ * getter-only collection is changed element by element and a getter-only map entry by
+ * entry (new entries are put before vanished ones are removed), so a reader never sees it
+ * empty unless it becomes empty.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class PropertyCopier {
 
@@ -66,10 +66,10 @@ final class PropertyCopier {
 	}
 
 	/**
-	 * Return a new instance of the source's class holding the source's state, with
-	 * nested objects of its own, so that later changes to the source do not reach it.
-	 * Collections and maps held through setters are shared: this class never changes
-	 * them in place.
+	 * Return a new instance of the source's class holding the source's state, with nested
+	 * objects of its own, so that later changes to the source do not reach it.
+	 * Collections and maps held through setters are shared: this class never changes them
+	 * in place.
 	 * @param source the object to copy
 	 * @return the detached copy
 	 */
@@ -162,7 +162,7 @@ final class PropertyCopier {
 		target.keySet().retainAll(new ArrayList<>(source.keySet()));
 	}
 
-	/**
+	/*
 	 * Tell whether the binder binds a value of the given type property by property when
 	 * no single property converts to it, as Spring Boot's {@code Binder} does for any
 	 * type that is neither a simple value, nor a container, nor a JDK type.
@@ -172,9 +172,9 @@ final class PropertyCopier {
 				&& !Map.class.isAssignableFrom(type) && !type.getName().startsWith("java.");
 	}
 
-	/**
-	 * Tell whether a value of the given type held through a setter is a nested object
-	 * to fill in place: bound property by property and with a setter of its own. A value
+	/*
+	 * Tell whether a value of the given type held through a setter is a nested object to
+	 * fill in place: bound property by property and with a setter of its own. A value
 	 * without setters (a {@code DataSize}, say) is converted from one property and set.
 	 */
 	private static boolean isMutableObject(Class<?> type) {
@@ -192,6 +192,8 @@ final class PropertyCopier {
 	/**
 	 * Return the readable properties of the given type, found as Spring Boot's
 	 * {@code JavaBeanBinder} finds them.
+	 * @param type the class of a {@code @ConfigurationProperties} object
+	 * @return its properties, as Boot's binder finds them
 	 */
 	static List<Property> properties(Class<?> type) {
 		return PROPERTIES.computeIfAbsent(type, PropertyCopier::findProperties);

@@ -33,7 +33,7 @@ import org.springframework.util.ClassUtils;
  * {@link PropertiesBeanRebinder} for the beans that cannot), indexed by the first element
  * of their prefix. Found again when the number of singletons changes.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class RebindTargets {
 
@@ -63,8 +63,8 @@ final class RebindTargets {
 
 	/**
 	 * Return the beans that may be affected by the given names, in bean order: a name can
-	 * only affect a bean whose prefix starts with the same element, or a bean bound at the
-	 * root.
+	 * only affect a bean whose prefix starts with the same element, or a bean bound at
+	 * the root.
 	 * @param names the changed names
 	 * @return the beans
 	 */
@@ -143,8 +143,17 @@ final class RebindTargets {
 	}
 
 	/**
-	 * A {@code @ConfigurationProperties} bean, with the constructor of its fresh instances
-	 * when it can be rebound live.
+	 * A {@code @ConfigurationProperties} bean, with the constructor of its fresh
+	 * instances when it can be rebound live.
+	 *
+	 * @param beanName the name of the bean
+	 * @param instance the live bean (the target of a proxy)
+	 * @param prefix the prefix it binds
+	 * @param prefixName the prefix as a property name
+	 * @param annotation its {@code @ConfigurationProperties} annotation
+	 * @param bindTarget what Boot's binder binds
+	 * @param constructor the constructor of fresh instances, or {@code null} if it cannot
+	 * be rebound live
 	 */
 	record Target(String beanName, Object instance, String prefix, ConfigurationPropertyName prefixName,
 			ConfigurationProperties annotation, Bindable<?> bindTarget, @Nullable Constructor<?> constructor) {
@@ -197,6 +206,8 @@ final class RebindTargets {
 
 		/**
 		 * Return the beans that may be affected by the given names, in bean order.
+		 * @param names the names of the changed keys
+		 * @return the targets, in bean order
 		 */
 		List<Target> mayBeAffectedBy(List<ConfigurationPropertyName> names) {
 			BitSet candidates = new BitSet(this.all.size());

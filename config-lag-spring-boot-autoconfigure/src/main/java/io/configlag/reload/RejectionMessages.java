@@ -1,18 +1,16 @@
 package io.configlag.reload;
 
-import io.configlag.mount.ConfigLoadException;
-
 import java.util.ArrayList;
 import java.util.List;
 
+import io.configlag.mount.ConfigLoadException;
+import io.configlag.reload.PropertiesBeanRebinder.BeanRebindException;
 import org.jspecify.annotations.Nullable;
 
-import io.configlag.reload.PropertiesBeanRebinder.BeanRebindException;
-
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
-import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.core.convert.ConversionException;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
@@ -21,7 +19,7 @@ import org.springframework.validation.ObjectError;
  * Describes why a reload was rejected, naming properties, files and lines but never a
  * property value (conversion failures, for one, put the value in their own message).
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class RejectionMessages {
 

@@ -3,13 +3,13 @@ package io.configlag.reload;
 import java.util.Set;
 
 /**
- * Takes a new version to a part of the application beyond the {@code Environment} and
- * the {@code @ConfigurationProperties} beans, such as the logging system or Spring
- * Cloud's refresh scope. A reload calls every applier after the new version is in the
- * {@code Environment}, and again with the same keys after a rollback, so that an
- * applier only has to read the {@code Environment}.
+ * Takes a new version to a part of the application beyond the {@code Environment} and the
+ * {@code @ConfigurationProperties} beans, such as the logging system or Spring Cloud's
+ * refresh scope. A reload calls every applier after the new version is in the
+ * {@code Environment}, and again with the same keys after a rollback, so that an applier
+ * only has to read the {@code Environment}.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @FunctionalInterface
 public interface ReloadApplier {

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * {@code io.configlag.cloud.ConsistentRefreshScope}) therefore never reads values that
  * straddle two versions.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class ReloadConsistency {
 

@@ -1,19 +1,22 @@
 package io.configlag.reload;
 
+import java.util.function.Supplier;
+
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadTrigger;
-
-import java.util.function.Supplier;
 
 /**
  * Runs one reload; a hook that observability wraps around the reload (for example with a
  * Micrometer {@code Observation}).
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @FunctionalInterface
 public interface ReloadExecution {
 
+	/**
+	 * Runs the reload as it is, without observing it.
+	 */
 	ReloadExecution DIRECT = (trigger, reload) -> reload.get();
 
 	/**

@@ -1,17 +1,15 @@
 package io.configlag.reload;
 
-import io.configlag.ConfigReloadResult;
-import io.configlag.ConfigReloadedEvent;
-import io.configlag.ReloadOutcome;
-
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ConfigReloadedEvent;
+import io.configlag.ReloadOutcome;
+import io.configlag.autoconfigure.ConfigLagProperties.Strategy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.configlag.autoconfigure.ConfigLagProperties.Strategy;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
@@ -20,13 +18,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.ClassUtils;
 
 /**
- * Carries out {@code config.lag.strategy} when an applied change reached beans that cannot
- * be rebound live: after a random delay up to {@code config.lag.restart-delay}, either
- * marks the liveness state {@link LivenessState#BROKEN broken} (so that the Kubernetes
- * liveness probe on {@code /actuator/health/liveness} restarts the pod) or restarts the
- * context in-process through Spring Cloud's restart endpoint.
+ * Carries out {@code config.lag.strategy} when an applied change reached beans that
+ * cannot be rebound live: after a random delay up to {@code config.lag.restart-delay},
+ * either marks the liveness state {@link LivenessState#BROKEN broken} (so that the
+ * Kubernetes liveness probe on {@code /actuator/health/liveness} restarts the pod) or
+ * restarts the context in-process through Spring Cloud's restart endpoint.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class RestartStrategy implements ApplicationListener<ConfigReloadedEvent> {
 

@@ -1,18 +1,16 @@
 package io.configlag.reload;
 
-import io.configlag.ConfigReloadedEvent;
-import io.configlag.mount.MountChecks;
-import io.configlag.mount.WatchedPath;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.configlag.ConfigReloadedEvent;
+import io.configlag.autoconfigure.ConfigLagProperties.Strategy;
+import io.configlag.mount.MountChecks;
+import io.configlag.mount.WatchedPath;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.configlag.autoconfigure.ConfigLagProperties.Strategy;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationListener;
@@ -26,7 +24,7 @@ import org.springframework.context.ApplicationListener;
  * kubelet populated, a directory replaced by a file), so that a warning never outlives
  * its cause.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class StartupChecks implements SmartInitializingSingleton, ApplicationListener<ConfigReloadedEvent> {
 
@@ -71,7 +69,8 @@ public final class StartupChecks implements SmartInitializingSingleton, Applicat
 				+ " changes to its mounted keys cannot be applied live"
 				+ ((this.strategy == Strategy.REFRESH)
 						? " and are reported only (set config.lag.strategy=exit or restart to restart the application)"
-						: "; config.lag.strategy=" + this.strategy.name().toLowerCase() + " restarts the application")));
+						: "; config.lag.strategy=" + this.strategy.name().toLowerCase()
+								+ " restarts the application")));
 		for (String warning : warnings) {
 			if (!this.warnings.contains(warning)) {
 				logger.warn(warning);

@@ -1,12 +1,5 @@
 package io.configlag.watch;
 
-import io.configlag.ReloadTrigger;
-import io.configlag.WatchStatus;
-import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
-import io.configlag.mount.MountedConfigReader;
-import io.configlag.mount.WatchedPath;
-import io.configlag.reload.ConfigReloader;
-
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -18,11 +11,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.configlag.ReloadTrigger;
+import io.configlag.WatchStatus;
+import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
+import io.configlag.mount.MountedConfigReader;
+import io.configlag.mount.WatchedPath;
+import io.configlag.reload.ConfigReloader;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -42,7 +41,7 @@ import org.springframework.context.SmartLifecycle;
  * forced; the native watch, if any; the last scan (what the content read last looked
  * like); the status (since, problem, last event, last check).
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class ConfigWatcher implements SmartLifecycle {
 
@@ -206,7 +205,7 @@ public final class ConfigWatcher implements SmartLifecycle {
 		return Math.max(1, (isNative() ? this.checkInterval : this.pollInterval).toNanos());
 	}
 
-	/**
+	/*
 	 * Scan, bring the watched directories up to date, and reload if forced or if the
 	 * metadata changed since the last reload.
 	 */
@@ -260,7 +259,7 @@ public final class ConfigWatcher implements SmartLifecycle {
 		}
 	}
 
-	/**
+	/*
 	 * Stop native watching after a failure; the first one since it last worked logs one
 	 * WARN with the cause and the fix.
 	 */
@@ -294,6 +293,9 @@ public final class ConfigWatcher implements SmartLifecycle {
 	 * old versions change nothing the check compares); a change in a plain directory
 	 * reloads even if its metadata looks unchanged (two writes within one timestamp
 	 * tick); hidden names (kubelet bookkeeping, editor files) are ignored.
+	 * @param directory the directory
+	 * @param events the events
+	 * @param keyValid whether the watch key is still valid
 	 */
 	void onEvents(@Nullable Path directory, List<WatchEvent<?>> events, boolean keyValid) {
 		this.lastEvent = Instant.now();
@@ -307,8 +309,8 @@ public final class ConfigWatcher implements SmartLifecycle {
 					|| MountedConfigReader.DATA_LINK.equals(name)) {
 				now = true;
 			}
-			else if (!hidden && (MountedConfigReader.isHidden(directory)
-					|| MountedConfigReader.isKubeletVolume(directory))) {
+			else if (!hidden
+					&& (MountedConfigReader.isHidden(directory) || MountedConfigReader.isKubeletVolume(directory))) {
 				check = true;
 			}
 			else if (!hidden && isRelevant(directory.resolve(name))) {
@@ -324,7 +326,7 @@ public final class ConfigWatcher implements SmartLifecycle {
 		return this.paths.stream().anyMatch((path) -> changed.startsWith(path) || path.startsWith(changed));
 	}
 
-	/**
+	/*
 	 * Refresh at once, or once no event arrived for the quiet period; forced if any event
 	 * since the last refresh asked for it.
 	 */

@@ -1,7 +1,5 @@
 package io.configlag.watch;
 
-import io.configlag.mount.MountedConfigReader;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitOption;
@@ -16,20 +14,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.configlag.mount.MountedConfigReader;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One metadata check of the watched paths, {@code stat} and link targets only: every entry
- * whose change can change the content (file key, that is device and inode, size,
- * modification time, link target) and the directories to watch with their file keys. In
- * a kubelet volume: the volume's file key (a remount changes it), {@code ..data}, the tree
+ * One metadata check of the watched paths, {@code stat} and link targets only: every
+ * entry whose change can change the content (file key, that is device and inode, size,
+ * modification time, link target) and the directories to watch with their file keys. In a
+ * kubelet volume: the volume's file key (a remount changes it), {@code ..data}, the tree
  * of its version, and visible entries other than the kubelet's links (a file that
  * replaced one, as {@code sed -i} does). Elsewhere the visible tree, links followed; a
  * missing path is watched through its nearest existing ancestor.
  * <p>
  * State: one scan's result (entries, directories, newest write), fixed after {@link #of}.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class MetadataScan {
 
@@ -52,6 +51,8 @@ final class MetadataScan {
 
 	/**
 	 * Tell whether any entry differs from another scan ({@code null}: there is none).
+	 * @param other the previous scan
+	 * @return whether anything that can change the content differs
 	 */
 	boolean differsFrom(@Nullable MetadataScan other) {
 		return other == null || !this.entries.equals(other.entries);
@@ -62,8 +63,10 @@ final class MetadataScan {
 	}
 
 	/**
-	 * Tell whether a file was written, or {@code ..data} swapped, after the given time (if
-	 * {@code null}, nothing was read: whether anything exists).
+	 * Tell whether a file was written, or {@code ..data} swapped, after the given time
+	 * (if {@code null}, nothing was read: whether anything exists).
+	 * @param time the time
+	 * @return whether anything was modified after it
 	 */
 	boolean writtenAfter(@Nullable Instant time) {
 		return (time != null) ? this.newest != null && this.newest.isAfter(time) : this.newest != null;
@@ -93,7 +96,7 @@ final class MetadataScan {
 		}
 	}
 
-	/**
+	/*
 	 * Watch a kubelet volume and record its file key, where {@code ..data} links to and
 	 * when it was swapped, the tree of that version, and the visible entries that are not
 	 * the kubelet's links.
@@ -122,7 +125,8 @@ final class MetadataScan {
 
 	private static boolean isKubeletLink(Path child) {
 		try {
-			return Files.isSymbolicLink(child) && Files.readSymbolicLink(child).startsWith(MountedConfigReader.DATA_LINK);
+			return Files.isSymbolicLink(child)
+					&& Files.readSymbolicLink(child).startsWith(MountedConfigReader.DATA_LINK);
 		}
 		catch (IOException ex) {
 			return false;
@@ -154,7 +158,7 @@ final class MetadataScan {
 		}
 	}
 
-	/**
+	/*
 	 * Describe an entry, and a link's target; a directory by its file key only.
 	 */
 	private String describe(Path path) {

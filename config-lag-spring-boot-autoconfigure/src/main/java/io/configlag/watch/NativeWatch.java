@@ -23,10 +23,10 @@ import org.jspecify.annotations.Nullable;
  * Boot's {@code FileWatcher} an event's directory is its key's watchable, but the
  * directories are brought up to date at every metadata check.
  * <p>
- * State: the service, its thread, whether it is open, and each registered directory's
- * key and file key (device and inode) at registration.
+ * State: the service, its thread, whether it is open, and each registered directory's key
+ * and file key (device and inode) at registration.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 final class NativeWatch {
 
@@ -44,6 +44,9 @@ final class NativeWatch {
 
 	/**
 	 * Register the directories and start taking events; on failure the service is closed.
+	 * @param service the service
+	 * @param listener the listener
+	 * @param directories the directories
 	 */
 	NativeWatch(WatchService service, ConfigWatcher listener, Map<Path, @Nullable Object> directories)
 			throws IOException {
@@ -68,6 +71,7 @@ final class NativeWatch {
 	/**
 	 * Watch exactly the given directories (path to file key): a directory replaced or
 	 * mounted over (a new file key) or whose key was invalidated is registered again.
+	 * @param directories the directories to watch, each with its file key
 	 * @throws IOException if an existing directory cannot be watched
 	 */
 	synchronized void sync(Map<Path, @Nullable Object> directories) throws IOException {

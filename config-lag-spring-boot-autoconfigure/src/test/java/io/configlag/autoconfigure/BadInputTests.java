@@ -1,13 +1,5 @@
 package io.configlag.autoconfigure;
 
-import io.configlag.ConfigReloadResult;
-import io.configlag.ReloadOutcome;
-import io.configlag.reload.ConfigReloader;
-
-import io.configlag.test.ReloadEvents;
-
-import io.configlag.test.KubeletVolume;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -24,14 +16,18 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
+import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.ReloadEvents;
 import jakarta.validation.constraints.Max;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -120,9 +116,9 @@ class BadInputTests {
 		// A ConfigMap's binaryData key lands as a config-tree file
 		KubeletVolume volume = volume("config.yaml", GOOD_ONE);
 		byte[] png = { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0x0d, 'I', 'H', 'D', 'R' };
-		runner(mode, volume.directory()).run((context) -> rejectThenRecover(context,
-				() -> volume.update("app.logo", png), () -> volume.remove("app.logo").update("config.yaml", GOOD_TWO),
-				"app.logo", "NUL byte"));
+		runner(mode, volume.directory())
+			.run((context) -> rejectThenRecover(context, () -> volume.update("app.logo", png),
+					() -> volume.remove("app.logo").update("config.yaml", GOOD_TWO), "app.logo", "NUL byte"));
 	}
 
 	@ParameterizedTest
@@ -160,18 +156,17 @@ class BadInputTests {
 	@EnumSource(value = WatchMode.class, names = { "NATIVE", "POLLING" })
 	void emptyFileThroughKubelet(WatchMode mode) {
 		KubeletVolume volume = volume("config.yaml", GOOD_ONE);
-		runner(mode, volume.directory()).run((context) -> rejectThenRecover(context,
-				() -> volume.update("config.yaml", ""), () -> volume.update("config.yaml", GOOD_TWO), "config.yaml",
-				"is empty"));
+		runner(mode, volume.directory())
+			.run((context) -> rejectThenRecover(context, () -> volume.update("config.yaml", ""),
+					() -> volume.update("config.yaml", GOOD_TWO), "config.yaml", "is empty"));
 	}
 
 	@ParameterizedTest
 	@EnumSource(value = WatchMode.class, names = { "NATIVE", "POLLING" })
 	void emptyFileInPlace(WatchMode mode) throws IOException {
 		Path file = plainFile("config.yaml", GOOD_ONE);
-		runner(mode, file.getParent()).run((context) -> rejectThenRecover(context,
-				() -> Files.write(file, new byte[0]), () -> Files.writeString(file, GOOD_TWO), "config.yaml",
-				"is empty"));
+		runner(mode, file.getParent()).run((context) -> rejectThenRecover(context, () -> Files.write(file, new byte[0]),
+				() -> Files.writeString(file, GOOD_TWO), "config.yaml", "is empty"));
 	}
 
 	// Half-written file
@@ -259,17 +254,18 @@ class BadInputTests {
 	@ParameterizedTest
 	@EnumSource(value = WatchMode.class, names = { "NATIVE", "POLLING" })
 	void writeOnlyFileInPlace(WatchMode mode) throws IOException {
-		// A write-only sysctl: procfs refuses to open it for reading even to root, so this
+		// A write-only sysctl: procfs refuses to open it for reading even to root, so
+		// this
 		// is a real EACCES on every machine, whatever the user and its capabilities
 		Path writeOnly = Path.of("/proc/sys/vm/drop_caches");
 		assumeTrue(Files.exists(writeOnly) && !readable(writeOnly), writeOnly + " is absent or readable here");
 		Path file = plainFile("config.yaml", GOOD_ONE);
 		Path denied = file.resolveSibling("app.token");
-		runner(mode, file.getParent()).run((context) -> rejectThenRecover(context,
-				() -> Files.createSymbolicLink(denied, writeOnly), () -> {
-					Files.delete(denied);
-					Files.writeString(file, GOOD_TWO);
-				}, "Permission denied", "app.token"));
+		runner(mode, file.getParent())
+			.run((context) -> rejectThenRecover(context, () -> Files.createSymbolicLink(denied, writeOnly), () -> {
+				Files.delete(denied);
+				Files.writeString(file, GOOD_TWO);
+			}, "Permission denied", "app.token"));
 	}
 
 	// File deleted
@@ -309,12 +305,12 @@ class BadInputTests {
 	void plainDirectoryDeletedAndRecreated(WatchMode mode) throws IOException {
 		Path file = plainFile("config.yaml", GOOD_ONE);
 		Path directory = file.getParent();
-		runner(mode, directory).run((context) -> rejectThenRecover(context,
-				() -> FileSystemUtils.deleteRecursively(directory), () -> {
-					Path written = Files.writeString(this.temp.resolve("config.yaml"), GOOD_TWO);
-					Files.createDirectories(directory);
-					Files.move(written, file, StandardCopyOption.ATOMIC_MOVE);
-				}, directory.toString(), "does not exist"));
+		runner(mode, directory)
+			.run((context) -> rejectThenRecover(context, () -> FileSystemUtils.deleteRecursively(directory), () -> {
+				Path written = Files.writeString(this.temp.resolve("config.yaml"), GOOD_TWO);
+				Files.createDirectories(directory);
+				Files.move(written, file, StandardCopyOption.ATOMIC_MOVE);
+			}, directory.toString(), "does not exist"));
 	}
 
 	// The mount disappearing and coming back
@@ -362,11 +358,11 @@ class BadInputTests {
 		Path file = plainFile("config.yaml", GOOD_ONE);
 		Path directory = file.getParent();
 		Path loop = directory.resolve("nested");
-		runner(mode, directory).run((context) -> rejectThenRecover(context,
-				() -> Files.createSymbolicLink(loop, directory), () -> {
-					Files.delete(loop);
-					Files.writeString(file, GOOD_TWO);
-				}, directory.toString(), "Symbolic link loop"));
+		runner(mode, directory)
+			.run((context) -> rejectThenRecover(context, () -> Files.createSymbolicLink(loop, directory), () -> {
+				Files.delete(loop);
+				Files.writeString(file, GOOD_TWO);
+			}, directory.toString(), "Symbolic link loop"));
 	}
 
 	// A value of the wrong type for a bound field
@@ -428,9 +424,9 @@ class BadInputTests {
 	@EnumSource(value = WatchMode.class, names = { "NATIVE", "POLLING" })
 	void duplicateKeysInPlace(WatchMode mode) throws IOException {
 		Path file = plainFile("config.yaml", GOOD_ONE);
-		runner(mode, file.getParent()).run((context) -> rejectThenRecover(context,
-				() -> Files.writeString(file, GOOD_TWO + "  name: three\n"), () -> Files.writeString(file, GOOD_TWO),
-				"config.yaml", "line 4", "duplicate key name"));
+		runner(mode, file.getParent())
+			.run((context) -> rejectThenRecover(context, () -> Files.writeString(file, GOOD_TWO + "  name: three\n"),
+					() -> Files.writeString(file, GOOD_TWO), "config.yaml", "line 4", "duplicate key name"));
 	}
 
 	/**
@@ -500,7 +496,8 @@ class BadInputTests {
 
 	private ApplicationContextRunner runner(WatchMode mode, Path path) {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class,
+					ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 			.withUserConfiguration(TestConfiguration.class)
 			.withPropertyValues("config.lag.paths=" + path, "config.lag.watch.mode=" + mode,
 					"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms");
@@ -574,27 +571,27 @@ class BadInputTests {
 
 		private int count = 1;
 
-		public String getName() {
+		String getName() {
 			return this.name;
 		}
 
-		public void setName(String name) {
+		void setName(String name) {
 			this.name = name;
 		}
 
-		public String getPassword() {
+		String getPassword() {
 			return this.password;
 		}
 
-		public void setPassword(String password) {
+		void setPassword(String password) {
 			this.password = password;
 		}
 
-		public int getCount() {
+		int getCount() {
 			return this.count;
 		}
 
-		public void setCount(int count) {
+		void setCount(int count) {
 			this.count = count;
 		}
 
@@ -607,11 +604,11 @@ class BadInputTests {
 		@Max(10)
 		private int max = 5;
 
-		public int getMax() {
+		int getMax() {
 			return this.max;
 		}
 
-		public void setMax(int max) {
+		void setMax(int max) {
 			this.max = max;
 		}
 

@@ -1,25 +1,23 @@
 package io.configlag.autoconfigure;
 
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
 import io.configlag.cloud.ConfigLagLoggingRebinder;
 import io.configlag.cloud.RefreshScopeApplier;
 import io.configlag.mount.ConfigLoadException;
 import io.configlag.reload.ConfigReloader;
 import io.configlag.test.KubeletVolume;
 import io.configlag.watch.ConfigWatcher;
-
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.logging.LoggingRebinder;

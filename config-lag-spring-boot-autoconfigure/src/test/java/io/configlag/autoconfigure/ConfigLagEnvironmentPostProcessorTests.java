@@ -1,16 +1,14 @@
 package io.configlag.autoconfigure;
 
-import io.configlag.mount.ConfigLoadException;
-import io.configlag.reload.ConfigReloader;
-
-import io.configlag.test.KubeletVolume;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.configlag.mount.ConfigLoadException;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.test.KubeletVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,11 +1,5 @@
 package io.configlag.autoconfigure;
 
-import io.configlag.mount.ConfigLoadException;
-import io.configlag.mount.ConfigSnapshot;
-import io.configlag.mount.WatchedPath;
-
-import io.configlag.mount.MountedConfigReader;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -28,6 +22,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.configlag.mount.ConfigLoadException;
+import io.configlag.mount.ConfigSnapshot;
+import io.configlag.mount.MountedConfigReader;
+import io.configlag.mount.WatchedPath;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,8 +41,8 @@ import static org.assertj.core.api.Assertions.fail;
  * Seeded mutation fuzzing of the loading and parsing path: whatever bytes a mounted file
  * holds, {@link MountedConfigReader#read()} either returns a snapshot or throws a
  * {@link ConfigLoadException} naming the path, in bounded time. Anything else (another
- * exception, a {@link StackOverflowError}, an {@link OutOfMemoryError}, a hang) fails
- * the test with the seed, the iteration and the input, which is also saved under
+ * exception, a {@link StackOverflowError}, an {@link OutOfMemoryError}, a hang) fails the
+ * test with the seed, the iteration and the input, which is also saved under
  * {@code target/config-lag-fuzz}.
  * <p>
  * Inputs are YAML, properties and config-tree seeds mutated by bit flips, truncation,
@@ -149,17 +147,18 @@ class ConfigLoadFuzzTests {
 
 	private static final List<String> CONFIG_TREE_NAMES = List.of("app.name", "nested/app.key");
 
-	private static final List<byte[]> TOKENS = tokens("\0", "\t", "{", "}", "[", "]", "&a ", "*a", "&a [*a]",
-			"!!", "!!binary ", "!!int ", "!!float ", "!!timestamp ", "!!set ", "!!omap ", "!!python/object:x ",
-			"!local ", "\"", "'", "<<: ", "<<: *a", "<<: [*a, *b]", ": ", "- ", "---\n", "...\n", "#", "#---\n",
-			"%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "\\u", "\\uZZZZ", "\\", "=", "\n", "\r", "\r\n", "? ", "|", ">",
-			"|-\n", "@", "`", "\uFEFF", "\u2028", "\u0085", "spring.config.activate.on-profile: ",
-			"on-profile: prod & (dev", "on-profile: ''\n", "on-profile: [dev, '']\n", ",", "&", "!", "(", ")", "\n  ", "\n    - ", "~", "null", ".inf", "0x", "0o7", "1e9999", "&b {x: *a}");
+	private static final List<byte[]> TOKENS = tokens("\0", "\t", "{", "}", "[", "]", "&a ", "*a", "&a [*a]", "!!",
+			"!!binary ", "!!int ", "!!float ", "!!timestamp ", "!!set ", "!!omap ", "!!python/object:x ", "!local ",
+			"\"", "'", "<<: ", "<<: *a", "<<: [*a, *b]", ": ", "- ", "---\n", "...\n", "#", "#---\n", "%YAML 1.1\n",
+			"%TAG ! tag:x,2000:\n", "\\u", "\\uZZZZ", "\\", "=", "\n", "\r", "\r\n", "? ", "|", ">", "|-\n", "@", "`",
+			"\uFEFF", "\u2028", "\u0085", "spring.config.activate.on-profile: ", "on-profile: prod & (dev",
+			"on-profile: ''\n", "on-profile: [dev, '']\n", ",", "&", "!", "(", ")", "\n  ", "\n    - ", "~", "null",
+			".inf", "0x", "0o7", "1e9999", "&b {x: *a}");
 
 	private static final List<byte[]> INVALID_UTF8 = List.of(new byte[] { (byte) 0xC3 }, new byte[] { (byte) 0xFF },
 			new byte[] { (byte) 0xED, (byte) 0xA0, (byte) 0x80 },
-			new byte[] { (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80 },
-			new byte[] { (byte) 0xC0, (byte) 0xAF }, new byte[] { (byte) 0x80 });
+			new byte[] { (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80 }, new byte[] { (byte) 0xC0, (byte) 0xAF },
+			new byte[] { (byte) 0x80 });
 
 	@TempDir
 	Path temp;
@@ -201,100 +200,13 @@ class ConfigLoadFuzzTests {
 				failWith(escaped.getMessage(), escaped.getCause(), current, seed);
 			}
 		}
-		System.out.printf("config-lag fuzz: seed %d, %d inputs in %d ms, %d ms of CPU (slowest: iteration %d, %d ms): %s%n",
-				seed, iterations, fuzzing.elapsedMillis, fuzzing.cpuMillis, fuzzing.slowestIteration,
-				fuzzing.slowestMillis, outcomes);
+		System.out.printf(
+				"config-lag fuzz: seed %d, %d inputs in %d ms, %d ms of CPU (slowest: iteration %d, %d ms): %s%n", seed,
+				iterations, fuzzing.elapsedMillis, fuzzing.cpuMillis, fuzzing.slowestIteration, fuzzing.slowestMillis,
+				outcomes);
 		// A fuzzer that only ever loads, or only ever rejects, explores nothing
 		assertThat(outcomes.getOrDefault("loaded", 0)).as("inputs that loaded").isGreaterThan(iterations / 20);
 		assertThat(outcomes.keySet()).as("rejection reasons").hasSizeGreaterThan(5);
-	}
-
-	/**
-	 * The fuzzing loop, run on one thread while the test thread watches for a hang.
-	 */
-	private final class Fuzzing implements Callable<Map<String, Integer>> {
-
-		private final long seed;
-
-		private final int iterations;
-
-		private final StandardEnvironment environment = new StandardEnvironment();
-
-		volatile @Nullable Input current;
-
-		long elapsedMillis;
-
-		long cpuMillis;
-
-		long slowestMillis;
-
-		int slowestIteration;
-
-		Fuzzing(long seed, int iterations) {
-			this.seed = seed;
-			this.iterations = iterations;
-			this.environment.setActiveProfiles("prod");
-		}
-
-		@Override
-		public Map<String, Integer> call() throws IOException {
-			Random random = new Random(this.seed);
-			Map<String, Integer> outcomes = new TreeMap<>();
-			long start = System.nanoTime();
-			Path directory = ConfigLoadFuzzTests.this.temp.resolve("input");
-			for (int iteration = 0; iteration < this.iterations; iteration++) {
-				Input input = nextInput(random, iteration);
-				FileSystemUtils.deleteRecursively(directory);
-				Path file = directory.resolve(input.name());
-				Files.createDirectories(file.getParent());
-				Files.write(file, input.content());
-				boolean singleFile = random.nextInt(4) == 0 && !input.name().contains("/");
-				Path watched = singleFile ? file : directory;
-				MountedConfigReader reader = new MountedConfigReader(WatchedPath.of(List.of(watched.toString())),
-						MAX_FILE_SIZE, this.environment);
-				this.current = input.startingNow();
-				outcomes.merge(read(reader, watched), 1, Integer::sum);
-				long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.current.startedAt());
-				if (millis > this.slowestMillis) {
-					this.slowestMillis = millis;
-					this.slowestIteration = iteration;
-				}
-			}
-			this.elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-			this.cpuMillis = TimeUnit.NANOSECONDS.toMillis(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
-			return outcomes;
-		}
-
-		private String read(MountedConfigReader reader, Path watched) {
-			try {
-				ConfigSnapshot snapshot = reader.read();
-				if (snapshot.properties().containsKey(null) || snapshot.properties().containsValue(null)) {
-					throw new Escaped("A snapshot with a null key or value", null);
-				}
-				return "loaded";
-			}
-			catch (ConfigLoadException ex) {
-				if (ex.getMessage() == null || !ex.getMessage().contains(watched.toString())) {
-					throw new Escaped("A ConfigLoadException that does not name the path", ex);
-				}
-				return reason(ex.getMessage());
-			}
-			catch (Throwable ex) {
-				throw new Escaped(ex.getClass().getName() + " escaped the reader", ex);
-			}
-		}
-
-	}
-
-	/**
-	 * Anything but a snapshot or a {@link ConfigLoadException}.
-	 */
-	private static final class Escaped extends RuntimeException {
-
-		Escaped(String message, @Nullable Throwable cause) {
-			super(message, cause);
-		}
-
 	}
 
 	private static String reason(String message) {
@@ -303,11 +215,10 @@ class ConfigLoadFuzzTests {
 		return "rejected: " + ((colon != -1) ? reason.substring(0, colon) : reason).trim();
 	}
 
-	private static void failWith(String problem, @Nullable Throwable cause, Input input, long seed)
-			throws IOException {
+	private static void failWith(String problem, @Nullable Throwable cause, Input input, long seed) throws IOException {
 		int iteration = input.iteration();
-		Path saved = Path.of("target", "config-lag-fuzz", "seed-" + seed + "-iteration-" + iteration + "-"
-				+ input.name().replace('/', '_'));
+		Path saved = Path.of("target", "config-lag-fuzz",
+				"seed-" + seed + "-iteration-" + iteration + "-" + input.name().replace('/', '_'));
 		Files.createDirectories(saved.getParent());
 		Files.write(saved, input.content());
 		StringWriter trace = new StringWriter();
@@ -478,6 +389,95 @@ class ConfigLoadFuzzTests {
 
 		Input startingNow() {
 			return new Input(this.iteration, this.name, this.content, System.nanoTime());
+		}
+
+	}
+
+	/**
+	 * The fuzzing loop, run on one thread while the test thread watches for a hang.
+	 */
+	private final class Fuzzing implements Callable<Map<String, Integer>> {
+
+		private final long seed;
+
+		private final int iterations;
+
+		private final StandardEnvironment environment = new StandardEnvironment();
+
+		volatile @Nullable Input current;
+
+		long elapsedMillis;
+
+		long cpuMillis;
+
+		long slowestMillis;
+
+		int slowestIteration;
+
+		Fuzzing(long seed, int iterations) {
+			this.seed = seed;
+			this.iterations = iterations;
+			this.environment.setActiveProfiles("prod");
+		}
+
+		@Override
+		public Map<String, Integer> call() throws IOException {
+			Random random = new Random(this.seed);
+			Map<String, Integer> outcomes = new TreeMap<>();
+			long start = System.nanoTime();
+			Path directory = ConfigLoadFuzzTests.this.temp.resolve("input");
+			for (int iteration = 0; iteration < this.iterations; iteration++) {
+				Input input = nextInput(random, iteration);
+				FileSystemUtils.deleteRecursively(directory);
+				Path file = directory.resolve(input.name());
+				Files.createDirectories(file.getParent());
+				Files.write(file, input.content());
+				boolean singleFile = random.nextInt(4) == 0 && !input.name().contains("/");
+				Path watched = singleFile ? file : directory;
+				MountedConfigReader reader = new MountedConfigReader(WatchedPath.of(List.of(watched.toString())),
+						MAX_FILE_SIZE, this.environment);
+				this.current = input.startingNow();
+				outcomes.merge(read(reader, watched), 1, Integer::sum);
+				long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.current.startedAt());
+				if (millis > this.slowestMillis) {
+					this.slowestMillis = millis;
+					this.slowestIteration = iteration;
+				}
+			}
+			this.elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			this.cpuMillis = TimeUnit.NANOSECONDS
+				.toMillis(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+			return outcomes;
+		}
+
+		private String read(MountedConfigReader reader, Path watched) {
+			try {
+				ConfigSnapshot snapshot = reader.read();
+				if (snapshot.properties().containsKey(null) || snapshot.properties().containsValue(null)) {
+					throw new Escaped("A snapshot with a null key or value", null);
+				}
+				return "loaded";
+			}
+			catch (ConfigLoadException ex) {
+				if (ex.getMessage() == null || !ex.getMessage().contains(watched.toString())) {
+					throw new Escaped("A ConfigLoadException that does not name the path", ex);
+				}
+				return reason(ex.getMessage());
+			}
+			catch (Throwable ex) {
+				throw new Escaped(ex.getClass().getName() + " escaped the reader", ex);
+			}
+		}
+
+	}
+
+	/**
+	 * Anything but a snapshot or a {@link ConfigLoadException}.
+	 */
+	private static final class Escaped extends RuntimeException {
+
+		Escaped(String message, @Nullable Throwable cause) {
+			super(message, cause);
 		}
 
 	}

@@ -1,35 +1,33 @@
 package io.configlag.autoconfigure;
 
-import io.configlag.actuate.endpoint.ConfigReloadEndpoint;
-import io.configlag.actuate.endpoint.ConfigReloadEndpointWebExtension;
-import io.configlag.ConfigReloadService;
-import io.configlag.reload.ConfigReloader;
-import io.configlag.test.KubeletVolume;
-import io.configlag.watch.ConfigWatcher;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.configlag.ConfigReloadService;
+import io.configlag.actuate.endpoint.ConfigReloadEndpoint;
 import io.configlag.actuate.endpoint.ConfigReloadEndpoint.ConfigReloadDescriptor;
 import io.configlag.actuate.endpoint.ConfigReloadEndpoint.PathDescriptor;
 import io.configlag.actuate.endpoint.ConfigReloadEndpoint.ReloadDescriptor;
+import io.configlag.actuate.endpoint.ConfigReloadEndpointWebExtension;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.test.KubeletVolume;
+import io.configlag.watch.ConfigWatcher;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.boot.convert.ApplicationConversionService;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.convert.support.ConfigurableConversionService;
 import org.springframework.core.env.ConfigurableEnvironment;
 

@@ -1,10 +1,5 @@
 package io.configlag.autoconfigure;
 
-import io.configlag.test.ActuatorClient;
-import io.configlag.test.KubeletVolume;
-import io.configlag.test.TestRoots;
-import io.configlag.watch.ConfigWatcher;
-
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +8,10 @@ import java.util.UUID;
 
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
+import io.configlag.test.ActuatorClient;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.TestRoots;
+import io.configlag.watch.ConfigWatcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,8 +74,7 @@ class ConfigReloadEndpointWriteAccessHttpTests {
 			.containsEntry("app.color", "******");
 		assertThat(response.body()).doesNotContain(name);
 		DocumentContext state = this.actuator.getJson("/actuator/configreload");
-		assertThat(state.read("$.version", String.class)).isEqualTo(reload.read("$.version"))
-			.isNotEqualTo(previous);
+		assertThat(state.read("$.version", String.class)).isEqualTo(reload.read("$.version")).isNotEqualTo(previous);
 		assertThat(state.read("$.lastReload.trigger", String.class)).isEqualTo("manual");
 		assertThat(state.read("$.lastReload.values", Map.class)).containsEntry("app.name", "******");
 		assertThat(state.jsonString()).doesNotContain(name);

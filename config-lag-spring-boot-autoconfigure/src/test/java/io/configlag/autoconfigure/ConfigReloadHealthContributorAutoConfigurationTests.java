@@ -1,6 +1,7 @@
 package io.configlag.autoconfigure;
 
-import io.configlag.watch.ConfigWatcher;
+import java.nio.file.Path;
+import java.util.Map;
 
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
@@ -8,10 +9,7 @@ import io.configlag.ReloadTrigger;
 import io.configlag.health.ConfigReloadHealthIndicator;
 import io.configlag.reload.ConfigReloader;
 import io.configlag.test.KubeletVolume;
-
-import java.nio.file.Path;
-import java.util.Map;
-
+import io.configlag.watch.ConfigWatcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,10 +1,5 @@
 package io.configlag.autoconfigure;
 
-import io.configlag.test.ActuatorClient;
-import io.configlag.test.KubeletVolume;
-import io.configlag.test.PrometheusScrape;
-import io.configlag.test.TestRoots;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.jayway.jsonpath.DocumentContext;
+import io.configlag.test.ActuatorClient;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.PrometheusScrape;
+import io.configlag.test.TestRoots;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -199,8 +198,9 @@ class ConfigReloadHttpTests {
 	@Test
 	void promtoolAcceptsTheScrape() throws Exception {
 		String promtool = findOnPath("promtool");
-		assumeThat(promtool).as("promtool is not on the PATH; install it (Debian: apt-get install prometheus)"
-				+ " to check the scrape with 'promtool check metrics'")
+		assumeThat(promtool)
+			.as("promtool is not on the PATH; install it (Debian: apt-get install prometheus)"
+					+ " to check the scrape with 'promtool check metrics'")
 			.isNotNull();
 		String previous = this.actuator.getJson("/actuator/configreload").read("$.version");
 		config.write(Map.of("config.yaml", yaml("promtool-" + UUID.randomUUID(), Instant.now().toString())));
@@ -258,16 +258,16 @@ class ConfigReloadHttpTests {
 		return null;
 	}
 
-	record PromtoolResult(int exitCode, String output) {
-
-	}
-
 	static String yaml(String name, String publishedAt) {
 		return """
 				app:
 				  name: %s
 				config.lag.published-at: "%s"
 				""".formatted(name, publishedAt);
+	}
+
+	record PromtoolResult(int exitCode, String output) {
+
 	}
 
 	// No database: JDBC is on the test classpath for HikariReloadTests

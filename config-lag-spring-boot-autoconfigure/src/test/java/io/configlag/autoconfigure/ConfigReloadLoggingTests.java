@@ -1,15 +1,14 @@
 package io.configlag.autoconfigure;
 
+import java.nio.file.Path;
+import java.util.Map;
+
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
 import io.configlag.ReloadTrigger;
 import io.configlag.reload.ConfigReloader;
 import io.configlag.test.KubeletVolume;
 import io.configlag.watch.ConfigWatcher;
-
-import java.nio.file.Path;
-import java.util.Map;
-
 import jakarta.validation.constraints.Max;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,9 +75,10 @@ class ConfigReloadLoggingTests {
 			assertThat(reloader.reload(ReloadTrigger.MANUAL).outcome()).isEqualTo(ReloadOutcome.REJECTED);
 			this.config.write(Map.of("config.yaml", "app:\n  name: v1\n  limit: " + SECRET + "\n"));
 			assertThat(reloader.reload(ReloadTrigger.MANUAL).outcome()).isEqualTo(ReloadOutcome.REJECTED);
-			assertThat(output).contains("WARN", "Config update rejected",
-					"validation failed: 'app.limit' must be less than or equal to 10",
-					"property 'app.limit'", "cannot be converted to int")
+			assertThat(output)
+				.contains("WARN", "Config update rejected",
+						"validation failed: 'app.limit' must be less than or equal to 10", "property 'app.limit'",
+						"cannot be converted to int")
 				.doesNotContain(SECRET)
 				.doesNotContain("7319");
 		});
@@ -99,19 +99,19 @@ class ConfigReloadLoggingTests {
 		@Max(10)
 		private int limit;
 
-		public String getName() {
+		String getName() {
 			return this.name;
 		}
 
-		public void setName(String name) {
+		void setName(String name) {
 			this.name = name;
 		}
 
-		public int getLimit() {
+		int getLimit() {
 			return this.limit;
 		}
 
-		public void setLimit(int limit) {
+		void setLimit(int limit) {
 			this.limit = limit;
 		}
 

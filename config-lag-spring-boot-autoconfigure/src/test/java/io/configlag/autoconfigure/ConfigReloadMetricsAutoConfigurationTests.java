@@ -1,18 +1,5 @@
 package io.configlag.autoconfigure;
 
-import io.configlag.watch.ConfigWatcher;
-
-import io.configlag.reload.ReloadExecution;
-
-import io.configlag.ConfigReloadResult;
-import io.configlag.ReloadOutcome;
-import io.configlag.ReloadTrigger;
-import io.configlag.metrics.ConfigReloadMeterBinder;
-import io.configlag.observation.ObservedReloadExecution;
-import io.configlag.ConfigReloadService;
-import io.configlag.reload.ConfigReloader;
-import io.configlag.test.KubeletVolume;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -21,10 +8,20 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ConfigReloadService;
+import io.configlag.ReloadOutcome;
+import io.configlag.ReloadTrigger;
+import io.configlag.metrics.ConfigReloadMeterBinder;
+import io.configlag.observation.ObservedReloadExecution;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.reload.ReloadExecution;
+import io.configlag.test.KubeletVolume;
+import io.configlag.watch.ConfigWatcher;
+import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -204,9 +201,9 @@ class ConfigReloadMetricsAutoConfigurationTests {
 	@Test
 	void observationWithoutMeterRegistry() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ConfigLagAutoConfiguration.class,
-					ConfigReloadMetricsAutoConfiguration.class, ConfigReloadObservationAutoConfiguration.class,
-					ObservationAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(ConfigLagAutoConfiguration.class, ConfigReloadMetricsAutoConfiguration.class,
+							ConfigReloadObservationAutoConfiguration.class, ObservationAutoConfiguration.class))
 			.withPropertyValues("config.lag.paths=" + this.config.directory())
 			.run((context) -> assertThat(context).hasSingleBean(ObservationRegistry.class)
 				.hasSingleBean(ObservedReloadExecution.class)
@@ -251,7 +248,8 @@ class ConfigReloadMetricsAutoConfigurationTests {
 
 	@Test
 	void lagHistogramIsPublishedUnlessTurnedOff() {
-		// Percentile histograms are for registries that aggregate them, such as Prometheus
+		// Percentile histograms are for registries that aggregate them, such as
+		// Prometheus
 		ApplicationContextRunner prometheus = this.runner
 			.withConfiguration(AutoConfigurations.of(PrometheusMetricsExportAutoConfiguration.class));
 		prometheus.run((context) -> assertThat(recordLag(context).takeSnapshot().histogramCounts()).isNotEmpty());

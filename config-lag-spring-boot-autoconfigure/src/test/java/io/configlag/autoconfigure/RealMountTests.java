@@ -1,10 +1,5 @@
 package io.configlag.autoconfigure;
 
-import io.configlag.ReloadOutcome;
-import io.configlag.reload.ConfigReloader;
-import io.configlag.test.KubeletVolume;
-import io.configlag.test.ReloadEvents;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +7,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.configlag.ReloadOutcome;
+import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.ReloadEvents;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -19,8 +19,6 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -34,8 +32,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * test may mount (Linux, root with {@code CAP_SYS_ADMIN}): the unmount reveals an empty
  * mount point, which is rejected and keeps the last good version; the remounted volume is
  * then applied. A mount over a watched directory produces no inotify event at all (the
- * watch stays on the inode that was mounted over), so in native mode it is the
- * metadata check that finds the remount.
+ * watch stays on the inode that was mounted over), so in native mode it is the metadata
+ * check that finds the remount.
  */
 @EnabledOnOs(OS.LINUX)
 class RealMountTests {
@@ -52,8 +50,8 @@ class RealMountTests {
 		try {
 			KubeletVolume.configMap(mountPoint).write(Map.of("config.yaml", "app:\n  name: one\n"));
 			new ApplicationContextRunner()
-				.withConfiguration(
-						AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+				.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class,
+						ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 				.withUserConfiguration(BadInputTests.TestConfiguration.class)
 				.withPropertyValues("config.lag.paths=" + mountPoint, "config.lag.watch.mode=" + mode,
 						"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms",

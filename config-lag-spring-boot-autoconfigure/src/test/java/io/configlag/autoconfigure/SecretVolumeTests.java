@@ -1,12 +1,5 @@
 package io.configlag.autoconfigure;
 
-import io.configlag.ConfigReloadResult;
-import io.configlag.ReloadOutcome;
-
-import io.configlag.reload.ConfigReloader;
-import io.configlag.test.KubeletVolume;
-import io.configlag.test.ReloadEvents;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,6 +9,12 @@ import java.util.Map;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
+import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.ReloadEvents;
 import jakarta.validation.constraints.Size;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -24,8 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
-
-import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -44,8 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A Secret volume (files of mode 0400) is read and rebound like any other, and its values
  * never appear in a rejection message or in the log, whatever the reload did: rejected
  * for a wrong type, for invalid YAML next to a secret, for a constraint on the secret
- * itself, or applied. The config-lag loggers run at DEBUG so that every message they
- * can write is checked.
+ * itself, or applied. The config-lag loggers run at DEBUG so that every message they can
+ * write is checked.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretVolumeTests {
@@ -114,8 +111,8 @@ class SecretVolumeTests {
 						assertThat(rejected.error()).isNotBlank();
 						SECRETS.forEach((value) -> assertThat(rejected.error()).doesNotContain(value));
 					});
-				assertThat(events.all()).allSatisfy((result) -> assertThat(result.toString())
-					.doesNotContain(SECRETS.toArray(String[]::new)));
+				assertThat(events.all()).allSatisfy(
+						(result) -> assertThat(result.toString()).doesNotContain(SECRETS.toArray(String[]::new)));
 			});
 		}
 		finally {
@@ -143,7 +140,8 @@ class SecretVolumeTests {
 
 	private ApplicationContextRunner runner(WatchMode mode, Path path) {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class,
+					ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 			.withUserConfiguration(TestConfiguration.class)
 			.withPropertyValues("config.lag.paths=" + path, "config.lag.watch.mode=" + mode,
 					"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms");
@@ -175,27 +173,27 @@ class SecretVolumeTests {
 
 		private int poolSize = 1;
 
-		public String getPassword() {
+		String getPassword() {
 			return this.password;
 		}
 
-		public void setPassword(String password) {
+		void setPassword(String password) {
 			this.password = password;
 		}
 
-		public String getToken() {
+		String getToken() {
 			return this.token;
 		}
 
-		public void setToken(String token) {
+		void setToken(String token) {
 			this.token = token;
 		}
 
-		public int getPoolSize() {
+		int getPoolSize() {
 			return this.poolSize;
 		}
 
-		public void setPoolSize(int poolSize) {
+		void setPoolSize(int poolSize) {
 			this.poolSize = poolSize;
 		}
 

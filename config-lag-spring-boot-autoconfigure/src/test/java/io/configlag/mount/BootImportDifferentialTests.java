@@ -1,7 +1,5 @@
 package io.configlag.mount;
 
-import io.configlag.test.KubeletVolume;
-
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +13,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import io.configlag.test.KubeletVolume;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,16 +35,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the same files, profiles and cloud platform. Each volume holds multi-document YAML and
  * properties files whose documents are activated by {@code on-profile} expressions and
  * {@code on-cloud-platform}, and config-tree files, some in nested directories, the tree
- * itself sometimes activated by an {@code on-profile} entry. Both sides
- * run through a real {@code SpringApplication}: config-lag with {@code config.lag.paths}
- * set to the volume, Boot with a {@code file:} import of each YAML and properties file (in
- * the order config-lag merges them, later ones winning) and a {@code configtree:} import of
- * the volume.
+ * itself sometimes activated by an {@code on-profile} entry. Both sides run through a
+ * real {@code SpringApplication}: config-lag with {@code config.lag.paths} set to the
+ * volume, Boot with a {@code file:} import of each YAML and properties file (in the order
+ * config-lag merges them, later ones winning) and a {@code configtree:} import of the
+ * volume.
  * <p>
  * The seed is printed; reproduce or extend a run with
  * {@code -Dconfiglag.diff.seed=<seed> -Dconfiglag.diff.iterations=<n>}.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 class BootImportDifferentialTests {
 
@@ -76,8 +75,10 @@ class BootImportDifferentialTests {
 	void configLagReadsWhatSpringBootsImportReads() {
 		long seed = Long.getLong("configlag.diff.seed", new Random().nextLong());
 		int iterations = Integer.getInteger("configlag.diff.iterations", DEFAULT_ITERATIONS);
-		System.out.printf("config-lag differential test against spring.config.import: seed %d, %d volumes "
-				+ "(-Dconfiglag.diff.seed=%d -Dconfiglag.diff.iterations=%d)%n", seed, iterations, seed, iterations);
+		System.out.printf(
+				"config-lag differential test against spring.config.import: seed %d, %d volumes "
+						+ "(-Dconfiglag.diff.seed=%d -Dconfiglag.diff.iterations=%d)%n",
+				seed, iterations, seed, iterations);
 		Random random = new Random(seed);
 		long start = System.nanoTime();
 		long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
@@ -93,8 +94,8 @@ class BootImportDifferentialTests {
 		}
 		assertThat(keys).as("keys compared").isGreaterThan(iterations);
 		System.out.printf("config-lag differential test: %d volumes (%d keys) equal in %d ms, %d ms of CPU%n",
-				iterations, keys, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-				TimeUnit.NANOSECONDS.toMillis(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart));
+				iterations, keys, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), TimeUnit.NANOSECONDS
+					.toMillis(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart));
 	}
 
 	private static Map<String, String> run(Volume volume, String location,
@@ -153,7 +154,7 @@ class BootImportDifferentialTests {
 		Map<String, String> payload = new TreeMap<>();
 		int files = 1 + random.nextInt(4);
 		for (int i = 0; i < files; i++) {
-			String folder = random.nextInt(4) == 0 ? "conf/" : "";
+			String folder = (random.nextInt(4) == 0) ? "conf/" : "";
 			switch (random.nextInt(3)) {
 				case 0 -> payload.put(folder + "c" + i + ".yml", yaml(random));
 				case 1 -> payload.put(folder + "c" + i + ".yaml", yaml(random));
@@ -175,8 +176,8 @@ class BootImportDifferentialTests {
 				profiles.add(profile);
 			}
 		}
-		String defaultProfile = random.nextInt(4) == 0 ? pick(random, PROFILES) : null;
-		String platform = random.nextInt(3) == 0 ? null : pick(random, PLATFORMS);
+		String defaultProfile = (random.nextInt(4) == 0) ? pick(random, PROFILES) : null;
+		String platform = (random.nextInt(3) == 0) ? null : pick(random, PLATFORMS);
 		KubeletVolume volume = KubeletVolume.configMap(directory).write(payload);
 		return new Volume(volume.directory(), payload, profiles, defaultProfile, platform);
 	}
@@ -198,7 +199,10 @@ class BootImportDifferentialTests {
 			boolean nested = false;
 			for (String key : keys(random)) {
 				if (key.equals("list")) {
-					yaml.append("list:\n  - ").append(yamlScalar(random)).append("\n  - ").append(yamlScalar(random))
+					yaml.append("list:\n  - ")
+						.append(yamlScalar(random))
+						.append("\n  - ")
+						.append(yamlScalar(random))
 						.append('\n');
 				}
 				else if (nested || random.nextBoolean()) {
@@ -223,8 +227,9 @@ class BootImportDifferentialTests {
 		int kind = random.nextInt(4);
 		if (kind != 1) {
 			activation.append("      on-profile: ");
-			activation.append(random.nextInt(4) == 0 ? "[" + pick(random, PROFILES) + ", " + pick(random, PROFILES)
-					+ "]" : "\"" + pick(random, PROFILE_EXPRESSIONS) + "\"");
+			activation
+				.append((random.nextInt(4) == 0) ? "[" + pick(random, PROFILES) + ", " + pick(random, PROFILES) + "]"
+						: "\"" + pick(random, PROFILE_EXPRESSIONS) + "\"");
 			activation.append('\n');
 		}
 		if (kind != 0) {
@@ -240,22 +245,29 @@ class BootImportDifferentialTests {
 			if (document > 0) {
 				properties.append(random.nextBoolean() ? "#---\n" : "!---\n");
 				if (random.nextInt(4) == 0) {
-					properties.append("spring.config.activate.on-profile[0]=").append(pick(random, PROFILES))
-						.append("\nspring.config.activate.on-profile[1]=").append(pick(random, PROFILES))
+					properties.append("spring.config.activate.on-profile[0]=")
+						.append(pick(random, PROFILES))
+						.append("\nspring.config.activate.on-profile[1]=")
+						.append(pick(random, PROFILES))
 						.append('\n');
 				}
 				else if (random.nextInt(3) > 0) {
-					properties.append("spring.config.activate.on-profile=").append(pick(random, PROFILE_EXPRESSIONS))
+					properties.append("spring.config.activate.on-profile=")
+						.append(pick(random, PROFILE_EXPRESSIONS))
 						.append('\n');
 				}
 				if (random.nextInt(3) == 0) {
-					properties.append("spring.config.activate.on-cloud-platform=").append(pick(random, PLATFORMS))
+					properties.append("spring.config.activate.on-cloud-platform=")
+						.append(pick(random, PLATFORMS))
 						.append('\n');
 				}
 			}
 			for (String key : keys(random)) {
 				if (key.equals("list")) {
-					properties.append("list[0]=").append(word(random)).append("\nlist[1]=").append(word(random))
+					properties.append("list[0]=")
+						.append(word(random))
+						.append("\nlist[1]=")
+						.append(word(random))
 						.append('\n');
 				}
 				else {

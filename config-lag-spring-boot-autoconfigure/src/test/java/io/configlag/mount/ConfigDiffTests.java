@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link ConfigDiff}.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 class ConfigDiffTests {
 
@@ -63,8 +63,8 @@ class ConfigDiffTests {
 		after.put("unicode", "日本人");
 		after.put("empty", " ");
 		after.put("port", 8081);
-		assertThat(ConfigDiff.between(snapshot(before), snapshot(after)).changed())
-			.containsExactlyInAnyOrder("unicode", "empty", "port");
+		assertThat(ConfigDiff.between(snapshot(before), snapshot(after)).changed()).containsExactlyInAnyOrder("unicode",
+				"empty", "port");
 	}
 
 	@Test

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * is bound and matched as Spring Boot's config data does, together with
  * {@code on-profile}, and a directory's config-tree entries are activated as a whole.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 class DocumentActivationTests {
 

@@ -1,20 +1,17 @@
 package io.configlag.mount;
 
-import io.configlag.reload.CandidateSources;
-import io.configlag.test.KubeletVolume;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.configlag.autoconfigure.ConfigLagProperties.Precedence;
+import io.configlag.reload.CandidateSources;
+import io.configlag.test.KubeletVolume;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.configlag.autoconfigure.ConfigLagProperties.Precedence;
-
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
@@ -44,8 +41,8 @@ class MountedConfigPropertySourceTests {
 	@BeforeEach
 	void setUp() {
 		this.volume = KubeletVolume.configMap(this.root.resolve("config"));
-		this.reader = new MountedConfigReader(List.of(WatchedPath.of(this.volume.directory().toString())),
-				1024 * 1024, new StandardEnvironment());
+		this.reader = new MountedConfigReader(List.of(WatchedPath.of(this.volume.directory().toString())), 1024 * 1024,
+				new StandardEnvironment());
 	}
 
 	@Test

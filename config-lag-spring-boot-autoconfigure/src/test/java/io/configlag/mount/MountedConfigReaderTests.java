@@ -1,24 +1,21 @@
 package io.configlag.mount;
 
-import io.configlag.test.KubeletVolume;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.configlag.mount.ConfigSnapshot.PathKind;
 import io.configlag.mount.ConfigSnapshot.PathState;
+import io.configlag.test.KubeletVolume;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.env.ConfigTreePropertySource;
 import org.springframework.boot.env.ConfigTreePropertySource.Option;
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.TextResourceOrigin;
-
 import org.springframework.core.env.StandardEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +30,8 @@ class MountedConfigReaderTests {
 	Path temp;
 
 	private ConfigSnapshot read(String... locations) {
-		return new MountedConfigReader(WatchedPath.of(List.of(locations)), 1024 * 1024, new StandardEnvironment()).read();
+		return new MountedConfigReader(WatchedPath.of(List.of(locations)), 1024 * 1024, new StandardEnvironment())
+			.read();
 	}
 
 	@Test

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * {@code spring.config.activate.on-profile} in a mounted multi-document file is read as
  * Spring Boot binds it (a {@code String[]}: comma-separated or a list, or-ed, no
  * restriction when empty), is a property only when its document is active (as with Spring
- * Boot's own imports), and an invalid expression is a
- * {@link ConfigLoadException}, not an exception that escapes the reader.
+ * Boot's own imports), and an invalid expression is a {@link ConfigLoadException}, not an
+ * exception that escapes the reader.
  */
 class OnProfileActivationTests {
 
@@ -69,9 +69,7 @@ class OnProfileActivationTests {
 	private static ConfigSnapshot read(Path file) {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.setActiveProfiles("prod");
-		return new MountedConfigReader(WatchedPath.of(List.of(file.toString())), 1024 * 1024,
-				environment)
-			.read();
+		return new MountedConfigReader(WatchedPath.of(List.of(file.toString())), 1024 * 1024, environment).read();
 	}
 
 }

@@ -1,7 +1,5 @@
 package io.configlag.mount;
 
-import io.configlag.test.KubeletVolume;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.configlag.test.KubeletVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Origins of a snapshot are those Spring Boot's loaders and its
  * {@link ConfigTreePropertySource} give for the same files, stored with the values.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 class SnapshotOriginTests {
 
@@ -46,7 +45,8 @@ class SnapshotOriginTests {
 		payload.put("b.yaml", "b:\n  port: 8080\n  name: bee\nshared: b\n");
 		payload.put("tree-key", "tree\n");
 		for (int i = 0; i < 40; i++) {
-			payload.put(String.format("group-%02d.properties", i), "group." + i + ".x=" + i + "\ngroup." + i + ".y=y\n");
+			payload.put(String.format("group-%02d.properties", i),
+					"group." + i + ".x=" + i + "\ngroup." + i + ".y=y\n");
 		}
 		volume.write(payload);
 		Path directory = volume.directory();

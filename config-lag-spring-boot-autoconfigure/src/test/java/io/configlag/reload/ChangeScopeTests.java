@@ -1,24 +1,21 @@
 package io.configlag.reload;
 
-import io.configlag.ConfigReloadResult;
-import io.configlag.ReloadOutcome;
-import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
-import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
-import io.configlag.mount.MountChecks;
-import io.configlag.mount.WatchedPath;
-import io.configlag.test.KubeletVolume;
-
-import io.configlag.test.ReloadEvents;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
+import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagProperties.Strategy;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.mount.MountChecks;
+import io.configlag.mount.WatchedPath;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.ReloadEvents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.configlag.autoconfigure.ConfigLagProperties.Strategy;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
@@ -30,16 +27,16 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextRefreshedEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Which beans a change reaches: placeholders in other sources that refer to a changed key,
- * and beans that cannot be rebound live with each {@code config.lag.strategy}; plus the
- * Kubernetes mount pitfalls reported at startup.
+ * Which beans a change reaches: placeholders in other sources that refer to a changed
+ * key, and beans that cannot be rebound live with each {@code config.lag.strategy}; plus
+ * the Kubernetes mount pitfalls reported at startup.
  */
 class ChangeScopeTests {
 
@@ -48,14 +45,15 @@ class ChangeScopeTests {
 	@TempDir
 	Path temp;
 
-	// SpringApplication publishes CORRECT once started; a bare context has to do it itself
+	// SpringApplication publishes CORRECT once started; a bare context has to do it
+	// itself
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class,
-				ApplicationAvailabilityAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class,
+						ConfigLagAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class))
 		.withUserConfiguration(ScopeConfiguration.class)
-		.withInitializer((context) -> context
-			.addApplicationListener((ContextRefreshedEvent event) -> AvailabilityChangeEvent.publish(context,
-					LivenessState.CORRECT)));
+		.withInitializer((context) -> context.addApplicationListener(
+				(ContextRefreshedEvent event) -> AvailabilityChangeEvent.publish(context, LivenessState.CORRECT)));
 
 	@Test
 	void placeholderInPackagedConfigFollowsTheMountedKeyItRefersTo() {
@@ -132,18 +130,18 @@ class ChangeScopeTests {
 			.write(Map.of("config.yaml", "a: 1\n"));
 		Path subPathFile = Files.writeString(this.temp.resolve("app config.yaml"), "a: 2\n");
 		Path plain = Files.createDirectories(this.temp.resolve("plain"));
-		Path mountInfo = Files.writeString(this.temp.resolve("mountinfo"), String.join("\n",
-				"22 1 0:21 / /proc rw,nosuid - proc proc rw",
-				"1230 1200 253:1 /var/lib/kubelet/pods/uid/volume-subpaths/cfg/app/0 "
-						+ subPathFile.toString().replace(" ", "\\040") + " ro,relatime - ext4 /dev/vda1 rw",
-				"1231 1200 0:90 / " + volume.directory() + " ro,relatime - tmpfs tmpfs rw"));
-		assertThat(MountChecks.check(WatchedPath.of(java.util.List.of(volume.directory().toString(),
-				subPathFile.toString(), plain.toString())), mountInfo))
+		Path mountInfo = Files.writeString(this.temp.resolve("mountinfo"),
+				String.join("\n", "22 1 0:21 / /proc rw,nosuid - proc proc rw",
+						"1230 1200 253:1 /var/lib/kubelet/pods/uid/volume-subpaths/cfg/app/0 "
+								+ subPathFile.toString().replace(" ", "\\040") + " ro,relatime - ext4 /dev/vda1 rw",
+						"1231 1200 0:90 / " + volume.directory() + " ro,relatime - tmpfs tmpfs rw"));
+		assertThat(MountChecks.check(
+				WatchedPath
+					.of(java.util.List.of(volume.directory().toString(), subPathFile.toString(), plain.toString())),
+				mountInfo))
 			.satisfiesExactly((subPath) -> assertThat(subPath).contains(subPathFile.toString()).contains("subPath"),
 					(nonAtomic) -> assertThat(nonAtomic).contains(plain.toString()).contains("not inside"));
 	}
-
-
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties({ ClientProperties.class, FixedProperties.class })
@@ -163,19 +161,19 @@ class ChangeScopeTests {
 
 		private String alias;
 
-		public String getUrl() {
+		String getUrl() {
 			return this.url;
 		}
 
-		public void setUrl(String url) {
+		void setUrl(String url) {
 			this.url = url;
 		}
 
-		public String getAlias() {
+		String getAlias() {
 			return this.alias;
 		}
 
-		public void setAlias(String alias) {
+		void setAlias(String alias) {
 			this.alias = alias;
 		}
 

@@ -1,13 +1,12 @@
 package io.configlag.reload;
 
+import java.nio.file.Path;
+import java.util.Map;
+
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
 import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
-
-import java.nio.file.Path;
-import java.util.Map;
-
 import jakarta.servlet.RequestDispatcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,8 +42,8 @@ class ErrorPropertiesReloadTests {
 			.write(Map.of("config.yaml", "spring:\n  web:\n    error:\n      include-message: never\n"));
 		new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DispatcherServletAutoConfiguration.class,
-					ErrorMvcAutoConfiguration.class, RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class,
-					ConfigLagAutoConfiguration.class))
+					ErrorMvcAutoConfiguration.class, RefreshAutoConfiguration.class,
+					ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 			.withUserConfiguration(Events.class)
 			.withPropertyValues("config.lag.paths=" + volume.directory())
 			.run((context) -> {

@@ -1,13 +1,5 @@
 package io.configlag.reload;
 
-import io.configlag.ConfigReloadResult;
-import io.configlag.ReloadOutcome;
-import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
-import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
-import io.configlag.test.KubeletVolume;
-import io.configlag.test.PostgresServer;
-import io.configlag.test.ReloadEvents;
-
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,6 +11,13 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
+import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.PostgresServer;
+import io.configlag.test.ReloadEvents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code @Bean @ConfigurationProperties("spring.datasource.hikari") HikariDataSource},
  * auto-configured on a real PostgreSQL, is a live resource. A live
  * {@code spring.datasource.hikari.maximum-pool-size} change is reported as requiring a
- * restart and leaves the very same data source and pool serving queries, with the URL
- * and credentials Spring Boot set in code.
+ * restart and leaves the very same data source and pool serving queries, with the URL and
+ * credentials Spring Boot set in code.
  */
 class HikariReloadTests {
 
@@ -59,8 +58,8 @@ class HikariReloadTests {
 						ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 				.withUserConfiguration(Events.class)
 				.withPropertyValues("config.lag.paths=" + volume.directory(),
-						"spring.datasource.url=" + postgres.jdbcUrl("petclinic"), "spring.datasource.username=petclinic",
-						"spring.datasource.password=pet-secret")
+						"spring.datasource.url=" + postgres.jdbcUrl("petclinic"),
+						"spring.datasource.username=petclinic", "spring.datasource.password=pet-secret")
 				.run((context) -> {
 					HikariDataSource dataSource = context.getBean(HikariDataSource.class);
 					assertThat(queryOne(dataSource)).isOne();

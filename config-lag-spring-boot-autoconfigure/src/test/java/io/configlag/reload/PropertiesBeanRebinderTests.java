@@ -1,12 +1,5 @@
 package io.configlag.reload;
 
-import io.configlag.ConfigReloadResult;
-import io.configlag.ReloadOutcome;
-import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
-import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
-import io.configlag.test.KubeletVolume;
-import io.configlag.test.ReloadEvents;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
+import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.ReloadEvents;
 import jakarta.annotation.PostConstruct;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,11 +42,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The rebinder binds exactly the {@code @ConfigurationProperties} beans whose prefix a
- * changed key falls under (in relaxed form, above or below it, or at the root), binds them
- * with Spring Boot's own post-processor and copies the result into the live beans through
- * setters and nested getters: nested objects and getter-only collections keep their
- * identity, a removed key returns to its default, and live resources are reported as
- * restart-required without being touched.
+ * changed key falls under (in relaxed form, above or below it, or at the root), binds
+ * them with Spring Boot's own post-processor and copies the result into the live beans
+ * through setters and nested getters: nested objects and getter-only collections keep
+ * their identity, a removed key returns to its default, and live resources are reported
+ * as restart-required without being touched.
  */
 class PropertiesBeanRebinderTests {
 
@@ -62,7 +61,8 @@ class PropertiesBeanRebinderTests {
 	void keysAffectTheBeansOfTheirPrefixInRelaxedFormAndTheRootBean() {
 		this.runner.run((context) -> {
 			PropertiesBeanRebinder rebinder = new PropertiesBeanRebinder(context);
-			MutablePropertySources candidate = new MutablePropertySources(context.getEnvironment().getPropertySources());
+			MutablePropertySources candidate = new MutablePropertySources(
+					context.getEnvironment().getPropertySources());
 			candidate.addFirst(new MapPropertySource("candidate", Map.of("myApp.name", "new")));
 			assertThat(rebinder.prepare(List.of("myApp.name"), candidate).beanNames()).hasSize(2)
 				.anyMatch((name) -> name.contains("MyAppProperties"))
@@ -73,8 +73,7 @@ class PropertiesBeanRebinderTests {
 			assertThat(rebinder.prepare(List.of("my-app"), candidate).beanNames()).as("a key above a prefix")
 				.anyMatch((name) -> name.contains("MyAppProperties"))
 				.noneMatch((name) -> name.contains("OtherProperties"));
-			assertThat(rebinder.prepare(List.of("unrelated.key"), candidate).beanNames())
-				.singleElement()
+			assertThat(rebinder.prepare(List.of("unrelated.key"), candidate).beanNames()).singleElement()
 				.satisfies((name) -> assertThat(name).contains("RootProperties"));
 		});
 	}
@@ -83,28 +82,29 @@ class PropertiesBeanRebinderTests {
 	void converterBeansApplyToValuesLoadedAsCharSequencesAsInSpringBoot() {
 		this.runner.withUserConfiguration(EndpointConverter.class).run((context) -> {
 			PropertiesBeanRebinder rebinder = new PropertiesBeanRebinder(context);
-			MutablePropertySources candidate = new MutablePropertySources(context.getEnvironment().getPropertySources());
+			MutablePropertySources candidate = new MutablePropertySources(
+					context.getEnvironment().getPropertySources());
 			candidate.addFirst(new MapPropertySource("candidate",
 					Map.of("other.endpoint", OriginTrackedValue.of("db.example:5432"))));
 			PropertiesBeanRebinder.Prepared prepared = rebinder.prepare(List.of("other.endpoint"), candidate);
 			prepared.apply();
-			assertThat(context.getBean(OtherProperties.class).getEndpoint()).isEqualTo(new Endpoint("db.example", 5432));
+			assertThat(context.getBean(OtherProperties.class).getEndpoint())
+				.isEqualTo(new Endpoint("db.example", 5432));
 		});
 	}
 
 	@Test
 	void finalNestedObjectAndGetterOnlyCollectionsKeepTheirIdentityAndRemovedKeysReturnToTheirDefault() {
-		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config"))
-			.write(Map.of("config.yaml", """
-					holder:
-					  name: one
-					  pool:
-					    size: 4
-					    timeout: 5
-					  hosts: [a, b]
-					  labels:
-					    x: "1"
-					"""));
+		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config")).write(Map.of("config.yaml", """
+				holder:
+				  name: one
+				  pool:
+				    size: 4
+				    timeout: 5
+				  hosts: [a, b]
+				  labels:
+				    x: "1"
+				"""));
 		reloading(volume).run((context) -> {
 			HolderProperties holder = context.getBean(HolderProperties.class);
 			PoolUser user = context.getBean(PoolUser.class);
@@ -292,27 +292,27 @@ class PropertiesBeanRebinderTests {
 			this.initialized++;
 		}
 
-		public String getName() {
+		String getName() {
 			return this.name;
 		}
 
-		public void setName(String name) {
+		void setName(String name) {
 			this.name = name;
 		}
 
-		public Pool getPool() {
+		Pool getPool() {
 			return this.pool;
 		}
 
-		public List<String> getHosts() {
+		List<String> getHosts() {
 			return this.hosts;
 		}
 
-		public Map<String, String> getLabels() {
+		Map<String, String> getLabels() {
 			return this.labels;
 		}
 
-		public int getInitialized() {
+		int getInitialized() {
 			return this.initialized;
 		}
 
@@ -324,19 +324,19 @@ class PropertiesBeanRebinderTests {
 
 		private int timeout = 30;
 
-		public int getSize() {
+		int getSize() {
 			return this.size;
 		}
 
-		public void setSize(int size) {
+		void setSize(int size) {
 			this.size = size;
 		}
 
-		public int getTimeout() {
+		int getTimeout() {
 			return this.timeout;
 		}
 
-		public void setTimeout(int timeout) {
+		void setTimeout(int timeout) {
 			this.timeout = timeout;
 		}
 
@@ -358,15 +358,15 @@ class PropertiesBeanRebinderTests {
 			created.incrementAndGet();
 		}
 
-		public int getSize() {
+		int getSize() {
 			return this.size;
 		}
 
-		public void setSize(int size) {
+		void setSize(int size) {
 			this.size = size;
 		}
 
-		public boolean isOpen() {
+		boolean isOpen() {
 			return this.open;
 		}
 
@@ -382,11 +382,11 @@ class PropertiesBeanRebinderTests {
 
 		private String name = "default";
 
-		public String getName() {
+		String getName() {
 			return this.name;
 		}
 
-		public void setName(String name) {
+		void setName(String name) {
 			this.name = name;
 		}
 
@@ -399,19 +399,19 @@ class PropertiesBeanRebinderTests {
 
 		private Endpoint endpoint;
 
-		public Endpoint getEndpoint() {
+		Endpoint getEndpoint() {
 			return this.endpoint;
 		}
 
-		public void setEndpoint(Endpoint endpoint) {
+		void setEndpoint(Endpoint endpoint) {
 			this.endpoint = endpoint;
 		}
 
-		public int getSize() {
+		int getSize() {
 			return this.size;
 		}
 
-		public void setSize(int size) {
+		void setSize(int size) {
 			this.size = size;
 		}
 
@@ -422,11 +422,11 @@ class PropertiesBeanRebinderTests {
 
 		private String color = "blue";
 
-		public String getColor() {
+		String getColor() {
 			return this.color;
 		}
 
-		public void setColor(String color) {
+		void setColor(String color) {
 			this.color = color;
 		}
 

@@ -1,11 +1,5 @@
 package io.configlag.reload;
 
-import io.configlag.ReloadOutcome;
-
-import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
-import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
-import io.configlag.test.KubeletVolume;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +11,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.configlag.ReloadOutcome;
+import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.test.KubeletVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,9 +33,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A storm of kubelet swaps while several threads read a bound bean and a
- * {@code @RefreshScope} bean: readers only ever see written versions, every refresh-scoped
- * instance comes from one version, nothing is lost, and there are never more reloads than
- * writes.
+ * {@code @RefreshScope} bean: readers only ever see written versions, every
+ * refresh-scoped instance comes from one version, nothing is lost, and there are never
+ * more reloads than writes.
  */
 class ReloadStormTests {
 
@@ -52,7 +50,8 @@ class ReloadStormTests {
 	void stormOfSwapsWithConcurrentReaders() {
 		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config")).write(version(0));
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class,
+					ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 			.withUserConfiguration(StormConfiguration.class)
 			.withPropertyValues("config.lag.paths=" + volume.directory(), "config.lag.watch.mode=native")
 			.run((context) -> {
@@ -84,18 +83,18 @@ class ReloadStormTests {
 					reader.start();
 					readers.add(reader);
 				}
-				// As fast as the fixture writes: about 1,000 swaps a second on an idle machine
+				// As fast as the fixture writes: about 1,000 swaps a second on an idle
+				// machine
 				for (int i = 1; i <= WRITES; i++) {
 					written.add("v" + i);
 					volume.write(version(i));
 				}
 				String last = "v" + WRITES;
-				await().atMost(Duration.ofSeconds(30))
-					.untilAsserted(() -> {
-						assertThat(properties.getValue()).isEqualTo(last);
-						assertThat(pair.both()).containsExactly(last, last);
-						assertThat(context.getEnvironment().getProperty("storm.value")).isEqualTo(last);
-					});
+				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+					assertThat(properties.getValue()).isEqualTo(last);
+					assertThat(pair.both()).containsExactly(last, last);
+					assertThat(context.getEnvironment().getProperty("storm.value")).isEqualTo(last);
+				});
 				stop.set(true);
 				for (Thread reader : readers) {
 					reader.join();
@@ -122,7 +121,8 @@ class ReloadStormTests {
 		@Bean
 		@RefreshScope
 		Pair pair(@Value("${storm.value}") String value, StormProperties properties) {
-			// Reads the environment and a bound bean while it is built: both must belong to
+			// Reads the environment and a bound bean while it is built: both must belong
+			// to
 			// the same version
 			return new Pair(value, properties.getCopy());
 		}
@@ -153,19 +153,19 @@ class ReloadStormTests {
 
 		private String copy = "none";
 
-		public String getValue() {
+		String getValue() {
 			return this.value;
 		}
 
-		public void setValue(String value) {
+		void setValue(String value) {
 			this.value = value;
 		}
 
-		public String getCopy() {
+		String getCopy() {
 			return this.copy;
 		}
 
-		public void setCopy(String copy) {
+		void setCopy(String copy) {
 			this.copy = copy;
 		}
 

@@ -1,14 +1,13 @@
 package io.configlag.reload;
 
-import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
-import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
-import io.configlag.test.KubeletVolume;
-import io.configlag.test.ReloadEvents;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.ReloadEvents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +34,8 @@ class StartupChecksTests {
 	void emptyOptionalDirectoryLosesItsWarningOnceTheKubeletPopulatesIt(CapturedOutput output) throws Exception {
 		Path directory = Files.createDirectories(this.temp.resolve("config"));
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class,
+					ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 			.withBean(ReloadEvents.class)
 			.withPropertyValues("config.lag.paths=optional:" + directory, "config.lag.watch.mode=polling",
 					"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms")

@@ -1,13 +1,5 @@
 package io.configlag.reload;
 
-import io.configlag.ConfigReloadResult;
-import io.configlag.ReloadOutcome;
-import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
-import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
-
-import io.configlag.test.KubeletVolume;
-import io.configlag.test.ReloadEvents;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -17,6 +9,13 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
+import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.ReloadEvents;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import org.awaitility.Awaitility;
@@ -24,8 +23,6 @@ import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -152,7 +149,8 @@ class ValidationRejectionTests {
 
 	private ApplicationContextRunner runner(WatchMode mode, Path path) {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class,
+					ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 			.withUserConfiguration(TestConfiguration.class)
 			.withPropertyValues("config.lag.paths=" + path, "config.lag.watch.mode=" + mode,
 					"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms");
@@ -224,27 +222,27 @@ class ValidationRejectionTests {
 
 		private String extra;
 
-		public String getName() {
+		String getName() {
 			return this.name;
 		}
 
-		public void setName(String name) {
+		void setName(String name) {
 			this.name = name;
 		}
 
-		public String getRegion() {
+		String getRegion() {
 			return this.region;
 		}
 
-		public void setRegion(String region) {
+		void setRegion(String region) {
 			this.region = region;
 		}
 
-		public String getExtra() {
+		String getExtra() {
 			return this.extra;
 		}
 
-		public void setExtra(String extra) {
+		void setExtra(String extra) {
 			this.extra = extra;
 		}
 
@@ -260,19 +258,19 @@ class ValidationRejectionTests {
 		@NotBlank
 		private String mode = "default";
 
-		public int getMax() {
+		int getMax() {
 			return this.max;
 		}
 
-		public void setMax(int max) {
+		void setMax(int max) {
 			this.max = max;
 		}
 
-		public String getMode() {
+		String getMode() {
 			return this.mode;
 		}
 
-		public void setMode(String mode) {
+		void setMode(String mode) {
 			this.mode = mode;
 		}
 
@@ -286,11 +284,11 @@ class ValidationRejectionTests {
 
 		private int size = 1;
 
-		public int getSize() {
+		int getSize() {
 			return this.size;
 		}
 
-		public void setSize(int size) {
+		void setSize(int size) {
 			this.size = size;
 		}
 

@@ -35,9 +35,8 @@ public record ActuatorClient(int port) {
 	}
 
 	public HttpResponse<String> post(String path) {
-		return send(request(path).header("Accept", "application/json")
-			.POST(HttpRequest.BodyPublishers.noBody())
-			.build());
+		return send(
+				request(path).header("Accept", "application/json").POST(HttpRequest.BodyPublishers.noBody()).build());
 	}
 
 	public HttpResponse<String> postJson(String path, String json) {

@@ -25,8 +25,8 @@ import org.springframework.util.FileSystemUtils;
 /**
  * A ConfigMap or Secret volume written the way the kubelet's atomic writer
  * ({@code pkg/volume/util/atomic_writer.go}) writes it. Each version is a timestamped
- * directory {@code ..2026_11_24_13_19_54.3829472}; {@code ..data} links to the current one;
- * each user-visible key is a symlink {@code key -> ..data/key}. An update:
+ * directory {@code ..2026_11_24_13_19_54.3829472}; {@code ..data} links to the current
+ * one; each user-visible key is a symlink {@code key -> ..data/key}. An update:
  * <ol>
  * <li>returns without writing anything when the payload is unchanged (the periodic
  * re-sync), only making sure the user-visible links exist;</li>
@@ -38,10 +38,10 @@ import org.springframework.util.FileSystemUtils;
  * <li>removes the user-visible symlinks of removed keys;</li>
  * <li>removes the old timestamped directory.</li>
  * </ol>
- * On Linux a {@code WatchService} on the volume sees exactly {@code ENTRY_CREATE ..<new>},
- * {@code ENTRY_MODIFY ..<new>}, {@code ENTRY_CREATE ..data_tmp},
- * {@code ENTRY_DELETE ..data_tmp}, {@code ENTRY_CREATE ..data}, then the key symlinks and
- * {@code ENTRY_DELETE ..<old>}.
+ * On Linux a {@code WatchService} on the volume sees exactly
+ * {@code ENTRY_CREATE ..<new>}, {@code ENTRY_MODIFY ..<new>},
+ * {@code ENTRY_CREATE ..data_tmp}, {@code ENTRY_DELETE ..data_tmp},
+ * {@code ENTRY_CREATE ..data}, then the key symlinks and {@code ENTRY_DELETE ..<old>}.
  */
 public final class KubeletVolume {
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link KubeletVolume}: the fixture must lay files out, and produce the events,
- * exactly as the kubelet does.
+ * Tests for {@link KubeletVolume}: the fixture must lay files out, and produce the
+ * events, exactly as the kubelet does.
  */
 class KubeletVolumeTests {
 
@@ -40,7 +40,8 @@ class KubeletVolumeTests {
 		assertThat(Files.readSymbolicLink(dir.resolve("config.yaml"))).isEqualTo(Path.of("..data/config.yaml"));
 		assertThat(Files.readSymbolicLink(dir.resolve("nested"))).isEqualTo(Path.of("..data/nested"));
 		assertThat(Files.readString(dir.resolve("nested/app.properties"))).isEqualTo("b=2\n");
-		assertThat(Files.getPosixFilePermissions(dir.resolve(ts))).isEqualTo(PosixFilePermissions.fromString("rwxr-xr-x"));
+		assertThat(Files.getPosixFilePermissions(dir.resolve(ts)))
+			.isEqualTo(PosixFilePermissions.fromString("rwxr-xr-x"));
 		assertThat(Files.getPosixFilePermissions(dir.resolve(ts).resolve("config.yaml")))
 			.isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
 		assertThat(Files.exists(dir.resolve("..data_tmp"))).isFalse();

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Assumptions;
  * A throwaway PostgreSQL cluster for tests that need a real database: {@code initdb} into
  * a temporary directory with a password for the superuser (SCRAM authentication), then
  * {@code pg_ctl start} on a free port of {@code 127.0.0.1} with its socket in that
- * directory. {@link #close()} stops it ({@code pg_ctl stop -m immediate}) and deletes
- * the directory.
+ * directory. {@link #close()} stops it ({@code pg_ctl stop -m immediate}) and deletes the
+ * directory.
  * <p>
  * The binaries are looked for on the {@code PATH}, then under
  * {@code /usr/lib/postgresql/<version>/bin} (Debian's {@code postgresql} package). When
@@ -89,8 +89,8 @@ public final class PostgresServer implements AutoCloseable {
 		if (!this.runAs.isEmpty()) {
 			Files.setOwner(passwordFile, owner(passwordFile, SUPERUSER));
 		}
-		run(List.of(this.binaries.resolve("initdb").toString(), "-D", data(), "-U", SUPERUSER,
-				"--auth=scram-sha-256", "--pwfile=" + passwordFile, "-E", "UTF8", "--locale=C", "--no-sync"));
+		run(List.of(this.binaries.resolve("initdb").toString(), "-D", data(), "-U", SUPERUSER, "--auth=scram-sha-256",
+				"--pwfile=" + passwordFile, "-E", "UTF8", "--locale=C", "--no-sync"));
 		Files.delete(passwordFile);
 		run(List.of(this.binaries.resolve("pg_ctl").toString(), "-D", data(), "-l",
 				this.directory.resolve("server.log").toString(), "-w", "-t", String.valueOf(TIMEOUT_SECONDS), "-o",
@@ -138,8 +138,7 @@ public final class PostgresServer implements AutoCloseable {
 	public void close() {
 		try {
 			if (Files.exists(this.directory.resolve("data").resolve("postmaster.pid"))) {
-				run(List.of(this.binaries.resolve("pg_ctl").toString(), "-D", data(), "-m", "immediate", "-w",
-						"stop"));
+				run(List.of(this.binaries.resolve("pg_ctl").toString(), "-D", data(), "-m", "immediate", "-w", "stop"));
 			}
 		}
 		finally {

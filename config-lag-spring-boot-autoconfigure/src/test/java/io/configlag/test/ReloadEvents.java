@@ -1,12 +1,12 @@
 package io.configlag.test;
 
-import io.configlag.ConfigReloadResult;
-import io.configlag.ConfigReloadedEvent;
-import io.configlag.ReloadOutcome;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.configlag.ConfigReloadResult;
+import io.configlag.ConfigReloadedEvent;
+import io.configlag.ReloadOutcome;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;

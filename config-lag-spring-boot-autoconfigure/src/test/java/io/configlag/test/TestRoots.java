@@ -8,8 +8,8 @@ import java.nio.file.Path;
 /**
  * A fresh temporary directory for a {@code @SpringBootTest} whose
  * {@code config.lag.paths} must be known before the context starts: it is published as
- * the system property {@code config-lag.test.root}, which the test's
- * {@code properties} refer to as {@code ${config-lag.test.root}}.
+ * the system property {@code config-lag.test.root}, which the test's {@code properties}
+ * refer to as {@code ${config-lag.test.root}}.
  */
 public final class TestRoots {
 

@@ -1,29 +1,27 @@
 package io.configlag.watch;
 
-import io.configlag.ConfigReloadResult;
-import io.configlag.ReloadOutcome;
-import io.configlag.ReloadTrigger;
-import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
-import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
-import io.configlag.test.KubeletVolume;
-import io.configlag.test.ReloadEvents;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
+import io.configlag.ReloadTrigger;
+import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.ReloadEvents;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,7 +42,8 @@ class ConfigWatcherTests {
 
 	private ApplicationContextRunner runner(WatchMode mode, String... paths) {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class,
+					ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 			.withUserConfiguration(TestConfiguration.class)
 			.withPropertyValues("config.lag.paths=" + String.join(",", paths), "config.lag.watch.mode=" + mode,
 					"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms");
@@ -64,7 +63,8 @@ class ConfigWatcherTests {
 			ReloadEvents.awaitApplied(context, 1);
 			assertThat(app(context).getName()).isEqualTo("two");
 			assertThat(context.getEnvironment().getProperty("app.name")).isEqualTo("two");
-			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).changed()).containsExactly("app.name");
+			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).changed())
+				.containsExactly("app.name");
 		});
 	}
 
@@ -102,7 +102,8 @@ class ConfigWatcherTests {
 			ReloadEvents.awaitApplied(context, 1);
 			assertThat(app(context).getExtra()).isEqualTo("added");
 			assertThat(context.getEnvironment().getProperty("app.extra")).isEqualTo("added");
-			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).added()).containsExactly("app.extra");
+			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).added())
+				.containsExactly("app.extra");
 		});
 	}
 
@@ -117,7 +118,8 @@ class ConfigWatcherTests {
 			assertThat(context.getEnvironment().containsProperty("app.count")).isFalse();
 			assertThat(app(context).getCount()).isEqualTo(1);
 			assertThat(app(context).getName()).isEqualTo("one");
-			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).removed()).containsExactly("app.count");
+			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0).removed())
+				.containsExactly("app.count");
 		});
 	}
 
@@ -219,7 +221,8 @@ class ConfigWatcherTests {
 		KubeletVolume volume = volume(Map.of("config.yaml", "app:\n  name: one\n"));
 		runner(mode, volume.directory().toString()).run((context) -> {
 			volume.update("config.yaml", "app:\n  name: [unclosed\n");
-			await().atMost(TIMEOUT).until(() -> !ReloadEvents.of(context).withOutcome(ReloadOutcome.REJECTED).isEmpty());
+			await().atMost(TIMEOUT)
+				.until(() -> !ReloadEvents.of(context).withOutcome(ReloadOutcome.REJECTED).isEmpty());
 			ConfigReloadResult rejected = ReloadEvents.of(context).withOutcome(ReloadOutcome.REJECTED).get(0);
 			assertThat(rejected.error()).contains("config.yaml").contains("line").doesNotContain("unclosed");
 			assertThat(app(context).getName()).isEqualTo("one");
@@ -230,12 +233,12 @@ class ConfigWatcherTests {
 		});
 	}
 
-
 	@ParameterizedTest
 	@EnumSource(value = WatchMode.class, names = { "NATIVE", "POLLING" })
 	void inPlaceEditThroughTheSymlinkOfAKubeletVolume(WatchMode mode) {
 		KubeletVolume volume = volume(Map.of("config.yaml", "app:\n  name: one\n"));
-		// With native events the metadata check is off: the event in the version directory applies it
+		// With native events the metadata check is off: the event in the version
+		// directory applies it
 		runner(mode, volume.directory().toString()).withPropertyValues("config.lag.watch.check-interval=1h")
 			.run((context) -> {
 				awaitFirstCheck(context);
@@ -248,7 +251,8 @@ class ConfigWatcherTests {
 				Files.writeString(volume.path("config.yaml"), "app:\n  name: edited again\n");
 				ReloadEvents.awaitApplied(context, 3);
 				assertThat(app(context).getName()).isEqualTo("edited again");
-				assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED)).extracting(ConfigReloadResult::trigger)
+				assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED))
+					.extracting(ConfigReloadResult::trigger)
 					.containsOnly((mode == WatchMode.NATIVE) ? ReloadTrigger.WATCH : ReloadTrigger.POLL);
 			});
 	}
@@ -260,13 +264,15 @@ class ConfigWatcherTests {
 		runner(mode, volume.directory().toString()).withPropertyValues("config.lag.watch.check-interval=1h")
 			.run((context) -> {
 				awaitFirstCheck(context);
-				// GNU sed -i writes a temporary file next to the link and renames it over the link
+				// GNU sed -i writes a temporary file next to the link and renames it over
+				// the link
 				Process sed = new ProcessBuilder("sed", "-i", "s/one/sed/", volume.path("config.yaml").toString())
 					.inheritIO()
 					.start();
 				assertThat(sed.waitFor()).isZero();
 				assertThat(Files.isSymbolicLink(volume.path("config.yaml"))).isFalse();
-				// A reload after the quiet period, which reads the file that replaced the link
+				// A reload after the quiet period, which reads the file that replaced the
+				// link
 				await().atMost(TIMEOUT).until(() -> "sed".equals(app(context).getName()));
 				ConfigReloadResult applied = ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0);
 				assertThat(applied.trigger())
@@ -274,7 +280,6 @@ class ConfigWatcherTests {
 				assertThat(applied.changed()).containsExactly("app.name");
 			});
 	}
-
 
 	/**
 	 * Wait for the check that runs at start, so that only the change under test can find
@@ -287,7 +292,6 @@ class ConfigWatcherTests {
 	private static AppProperties app(AssertableApplicationContext context) {
 		return context.getBean(AppProperties.class);
 	}
-
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties(AppProperties.class)
@@ -309,27 +313,27 @@ class ConfigWatcherTests {
 
 		private String extra;
 
-		public String getName() {
+		String getName() {
 			return this.name;
 		}
 
-		public void setName(String name) {
+		void setName(String name) {
 			this.name = name;
 		}
 
-		public int getCount() {
+		int getCount() {
 			return this.count;
 		}
 
-		public void setCount(int count) {
+		void setCount(int count) {
 			this.count = count;
 		}
 
-		public String getExtra() {
+		String getExtra() {
 			return this.extra;
 		}
 
-		public void setExtra(String extra) {
+		void setExtra(String extra) {
 			this.extra = extra;
 		}
 

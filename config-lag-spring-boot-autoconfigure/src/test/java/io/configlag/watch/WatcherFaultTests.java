@@ -1,23 +1,5 @@
 package io.configlag.watch;
 
-import io.configlag.ConfigReloadResult;
-import io.configlag.ReloadOutcome;
-import io.configlag.ReloadTrigger;
-import io.configlag.WatchStatus;
-import io.configlag.actuate.endpoint.ConfigReloadEndpoint.WatchDescriptor;
-import io.configlag.actuate.endpoint.ConfigReloadEndpoint;
-import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
-import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
-import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
-import io.configlag.autoconfigure.ConfigReloadEndpointAutoConfiguration;
-import io.configlag.autoconfigure.ConfigReloadHealthContributorAutoConfiguration;
-import io.configlag.health.ConfigReloadHealthIndicator;
-import io.configlag.reload.ConfigReloader;
-import io.configlag.test.KubeletVolume;
-import io.configlag.test.ReloadEvents;
-import io.configlag.watch.ConfigWatcherTests.AppProperties;
-import io.configlag.watch.ConfigWatcherTests.TestConfiguration;
-
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -34,6 +16,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
+import io.configlag.ReloadTrigger;
+import io.configlag.WatchStatus;
+import io.configlag.actuate.endpoint.ConfigReloadEndpoint;
+import io.configlag.actuate.endpoint.ConfigReloadEndpoint.WatchDescriptor;
+import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.autoconfigure.ConfigReloadEndpointAutoConfiguration;
+import io.configlag.autoconfigure.ConfigReloadHealthContributorAutoConfiguration;
+import io.configlag.health.ConfigReloadHealthIndicator;
+import io.configlag.reload.ConfigReloader;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.ReloadEvents;
+import io.configlag.watch.ConfigWatcherTests.AppProperties;
+import io.configlag.watch.ConfigWatcherTests.TestConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +64,8 @@ class WatcherFaultTests {
 
 	private ApplicationContextRunner runner(Path path) {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class,
+					ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 			.withUserConfiguration(TestConfiguration.class)
 			.withPropertyValues("config.lag.paths=" + path, "config.lag.watch.mode=native",
 					"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms",
@@ -77,7 +77,8 @@ class WatcherFaultTests {
 		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config"))
 			.write(Map.of("config.yaml", "app:\n  name: one\n"));
 		runner(volume.directory()).withPropertyValues("config.lag.watch.check-interval=1h").run((context) -> {
-			// Change the content where no watched directory sees it: only a rescan finds it
+			// Change the content where no watched directory sees it: only a rescan finds
+			// it
 			Path current = volume.directory().resolve(volume.currentVersionDirectory());
 			Files.writeString(current.resolve("config.yaml"), "app:\n  name: two\n");
 			context.getBean(ConfigWatcher.class).onEvents(volume.directory(), List.of(overflow()), true);
@@ -92,7 +93,8 @@ class WatcherFaultTests {
 		KubeletVolume volume = KubeletVolume.configMap(directory).write(Map.of("config.yaml", "app:\n  name: one\n"));
 		runner(directory).withPropertyValues("config.lag.watch.check-interval=1h").run((context) -> {
 			volume.delete();
-			await().atMost(TIMEOUT).until(() -> !ReloadEvents.of(context).withOutcome(ReloadOutcome.REJECTED).isEmpty());
+			await().atMost(TIMEOUT)
+				.until(() -> !ReloadEvents.of(context).withOutcome(ReloadOutcome.REJECTED).isEmpty());
 			assertThat(context.getBean(AppProperties.class).getName()).isEqualTo("one");
 			KubeletVolume.configMap(directory).write(Map.of("config.yaml", "app:\n  name: two\n"));
 			ReloadEvents.awaitApplied(context, 1);
@@ -101,8 +103,7 @@ class WatcherFaultTests {
 			assertThat(watcher.getStatus().mode()).isEqualTo(WatchStatus.Mode.NATIVE);
 			// Still watched natively: the next swap is seen as an event
 			volume.update("config.yaml", "app:\n  name: three\n");
-			await().atMost(TIMEOUT)
-				.until(() -> "three".equals(context.getBean(AppProperties.class).getName()));
+			await().atMost(TIMEOUT).until(() -> "three".equals(context.getBean(AppProperties.class).getName()));
 			assertThat(ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED)).last()
 				.extracting(ConfigReloadResult::trigger)
 				.isEqualTo(ReloadTrigger.WATCH);
@@ -159,7 +160,8 @@ class WatcherFaultTests {
 		withWatcher(volume.directory(), factory, (context, watcher) -> {
 			WatchService first = created.get();
 			first.close();
-			// A change made while nobody watches is not lost: the metadata check re-establishes
+			// A change made while nobody watches is not lost: the metadata check
+			// re-establishes
 			// watching and compares the file metadata
 			volume.update("config.yaml", "app:\n  name: two\n");
 			ReloadEvents.awaitApplied(context, 1);
@@ -219,17 +221,17 @@ class WatcherFaultTests {
 	}
 
 	/**
-	 * Update the volume and wait until the update is applied and was seen as a file-system
-	 * event: the metadata check may apply it first, then the event's check finds nothing
-	 * new to reload, so the trigger of the applied reload proves nothing.
+	 * Update the volume and wait until the update is applied and was seen as a
+	 * file-system event: the metadata check may apply it first, then the event's check
+	 * finds nothing new to reload, so the trigger of the applied reload proves nothing.
 	 */
 	static void updateSeenAsEvent(AssertableApplicationContext context, ConfigWatcher watcher, KubeletVolume volume,
 			String name) {
 		Instant before = Instant.now();
 		volume.update("config.yaml", "app:\n  name: " + name + "\n");
 		await().atMost(TIMEOUT).until(() -> name.equals(context.getBean(AppProperties.class).getName()));
-		await().atMost(TIMEOUT).until(() -> watcher.getStatus().lastEvent() != null
-				&& !watcher.getStatus().lastEvent().isBefore(before));
+		await().atMost(TIMEOUT)
+			.until(() -> watcher.getStatus().lastEvent() != null && !watcher.getStatus().lastEvent().isBefore(before));
 	}
 
 	private void withWatcher(Path path, Callable<WatchService> factory, WatcherAssertions assertions) {
@@ -268,8 +270,6 @@ class WatcherFaultTests {
 
 		};
 	}
-
-
 
 	/**
 	 * A watcher whose watch service cannot be created while no inotify instance is free,

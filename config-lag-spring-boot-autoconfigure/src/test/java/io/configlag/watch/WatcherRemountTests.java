@@ -1,16 +1,5 @@
 package io.configlag.watch;
 
-import io.configlag.WatchStatus;
-import io.configlag.actuate.endpoint.ConfigReloadEndpoint;
-import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
-import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
-import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
-import io.configlag.autoconfigure.ConfigReloadEndpointAutoConfiguration;
-import io.configlag.test.KubeletVolume;
-import io.configlag.test.ReloadEvents;
-import io.configlag.watch.ConfigWatcherTests.AppProperties;
-import io.configlag.watch.ConfigWatcherTests.TestConfiguration;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +8,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.configlag.WatchStatus;
+import io.configlag.actuate.endpoint.ConfigReloadEndpoint;
+import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.autoconfigure.ConfigReloadEndpointAutoConfiguration;
+import io.configlag.test.KubeletVolume;
+import io.configlag.test.ReloadEvents;
+import io.configlag.watch.ConfigWatcherTests.AppProperties;
+import io.configlag.watch.ConfigWatcherTests.TestConfiguration;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,18 +58,19 @@ class WatcherRemountTests {
 			.write(Map.of("config.yaml", "app:\n  name: one\n"));
 		Path mountPoint = volume.directory();
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class,
-					ConfigReloadEndpointAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class,
+							ConfigLagAutoConfiguration.class, ConfigReloadEndpointAutoConfiguration.class))
 			.withUserConfiguration(TestConfiguration.class)
 			.withPropertyValues("config.lag.paths=" + mountPoint, "config.lag.watch.mode=" + mode,
 					"config.lag.watch.poll-interval=100ms", "config.lag.watch.quiet-period=50ms",
-					"config.lag.watch.check-interval=250ms",
-					"management.endpoints.web.exposure.include=configreload")
+					"config.lag.watch.check-interval=250ms", "management.endpoints.web.exposure.include=configreload")
 			.run((context) -> {
 				ConfigWatcher watcher = context.getBean(ConfigWatcher.class);
 				ConfigReloadEndpoint endpoint = context.getBean(ConfigReloadEndpoint.class);
 				assertThat(context.getBean(AppProperties.class).getName()).isEqualTo("one");
-				// A first update before the remount, so that the bounds below do not measure class loading
+				// A first update before the remount, so that the bounds below do not
+				// measure class loading
 				volume.update("config.yaml", "app:\n  name: before\n");
 				ReloadEvents.awaitApplied(context, 1);
 				assertThat(command("mount", "-t", "tmpfs", "tmpfs", mountPoint.toString())).isZero();
@@ -92,8 +92,10 @@ class WatcherRemountTests {
 						await().atMost(WITHIN_A_SECOND)
 							.until(() -> name.equals(context.getBean(AppProperties.class).getName()));
 						if (mode == WatchMode.NATIVE) {
-							// Seen as an event on the newly watched directory (the old watch
-							// stays on the directory that was mounted over and sees nothing)
+							// Seen as an event on the newly watched directory (the old
+							// watch
+							// stays on the directory that was mounted over and sees
+							// nothing)
 							await().atMost(WITHIN_A_SECOND)
 								.until(() -> watcher.getStatus().lastEvent() != null
 										&& !watcher.getStatus().lastEvent().isBefore(before));

@@ -37,7 +37,7 @@ import org.springframework.util.ClassUtils;
  * them, exactly as for the {@code env} endpoint. Its write operation is not available
  * unless {@code management.endpoint.configreload.access=unrestricted}.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @Endpoint(id = "configreload", defaultAccess = Access.READ_ONLY)
 public class ConfigReloadEndpoint {
@@ -95,8 +95,8 @@ public class ConfigReloadEndpoint {
 		}
 		WatchStatus watch = this.service.getWatchStatus();
 		String watchMode = (watch.mode() != WatchStatus.Mode.OFF) ? lowerCase(watch.mode()) : null;
-		return new ConfigReloadDescriptor(this.service.getCurrentVersion(), watchMode, WatchDescriptor.of(watch),
-				paths, describe(this.service.getLastReload(), showUnsanitized),
+		return new ConfigReloadDescriptor(this.service.getCurrentVersion(), watchMode, WatchDescriptor.of(watch), paths,
+				describe(this.service.getLastReload(), showUnsanitized),
 				describe(this.service.getLastSuccess(), showUnsanitized), counts, this.service.getWarnings());
 	}
 
@@ -228,10 +228,10 @@ public class ConfigReloadEndpoint {
 	 * after a restart, see {@code config.lag.strategy})
 	 * @param error why the reload was rejected
 	 */
-	public record ReloadDescriptor(Instant time, String trigger, String outcome, String version,
-			String previousVersion, Duration duration, @Nullable Instant writtenAt, @Nullable Duration lag,
-			Set<String> added, Set<String> changed, Set<String> removed, Map<String, @Nullable Object> values,
-			Set<String> notRebound, Set<String> restartKeys, @Nullable String error) implements OperationResponseBody {
+	public record ReloadDescriptor(Instant time, String trigger, String outcome, String version, String previousVersion,
+			Duration duration, @Nullable Instant writtenAt, @Nullable Duration lag, Set<String> added,
+			Set<String> changed, Set<String> removed, Map<String, @Nullable Object> values, Set<String> notRebound,
+			Set<String> restartKeys, @Nullable String error) implements OperationResponseBody {
 
 		static ReloadDescriptor of(ConfigReloadResult result, Map<String, @Nullable Object> values) {
 			return new ReloadDescriptor(result.startedAt(), lowerCase(result.trigger()), lowerCase(result.outcome()),

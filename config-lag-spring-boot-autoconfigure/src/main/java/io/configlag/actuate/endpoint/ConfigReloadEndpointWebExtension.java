@@ -17,7 +17,7 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * mapped for JSON request bodies only, next to the endpoint's, so the endpoint's write
  * operation decides alone (see {@link ConfigReloadEndpoint#reload()}).
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @EndpointWebExtension(endpoint = ConfigReloadEndpoint.class)
 public class ConfigReloadEndpointWebExtension {

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * the Secret updates this bean live, like the ConfigMap; the value is never logged nor
  * served.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @ConfigurationProperties("downstream")
 public class DownstreamProperties {

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  * Sample application: feature flags read from a mounted ConfigMap ({@code config.yaml})
  * and applied live by config-lag, without a restart.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @SpringBootApplication
 @EnableConfigurationProperties({ FlagsProperties.class, DownstreamProperties.class })

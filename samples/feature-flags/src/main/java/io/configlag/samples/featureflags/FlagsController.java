@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Serves the flags currently in effect.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @RestController
 public class FlagsController {

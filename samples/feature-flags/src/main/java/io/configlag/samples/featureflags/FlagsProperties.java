@@ -13,11 +13,11 @@ import org.springframework.boot.logging.LogLevel;
  * </pre>
  *
  * The keys sit at the root of the file, so the prefix is empty; relaxed binding maps
- * {@code logLevel} and {@code featureFlags.newUI} to the properties below. An update
- * that does not bind (for example {@code logLevel: LOUD}) is rejected by config-lag and
- * the last good values stay in place.
+ * {@code logLevel} and {@code featureFlags.newUI} to the properties below. An update that
+ * does not bind (for example {@code logLevel: LOUD}) is rejected by config-lag and the
+ * last good values stay in place.
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @ConfigurationProperties
 public class FlagsProperties {

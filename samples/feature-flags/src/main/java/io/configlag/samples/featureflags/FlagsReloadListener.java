@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * applied reload, and logs each reload with its lag. Only key names and the flags are
  * logged, never the values of other keys (the Secret's among them).
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 @Component
 public class FlagsReloadListener implements SmartInitializingSingleton {
@@ -59,8 +59,7 @@ public class FlagsReloadListener implements SmartInitializingSingleton {
 					+ millis(result.duration()) + "); now serving " + describeFlags());
 		}
 		else if (result.outcome() == ReloadOutcome.REJECTED) {
-			logger.warn("Config update rejected; still serving version " + result.version() + ": "
-					+ describeFlags());
+			logger.warn("Config update rejected; still serving version " + result.version() + ": " + describeFlags());
 		}
 	}
 

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
-import io.configlag.test.KubeletVolume;
 import io.configlag.samples.featureflags.demo.ConfigLagDemo;
 import io.configlag.samples.featureflags.demo.ConfigLagDemo.ConfigMapVolume;
+import io.configlag.test.KubeletVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -95,9 +95,8 @@ class ConfigLagDemoTests {
 					StandardWatchEventKinds.ENTRY_DELETE);
 			write.run();
 			String after = Files.readSymbolicLink(directory.resolve("..data")).toString();
-			Function<Object, String> name = (context) -> context.toString()
-				.replace(before, "..<old>")
-				.replace(after, "..<new>");
+			Function<Object, String> name = (
+					context) -> context.toString().replace(before, "..<old>").replace(after, "..<new>");
 			List<String> events = new ArrayList<>();
 			while (!events.contains("ENTRY_DELETE ..<old>")) {
 				WatchKey key = watchService.poll(5, TimeUnit.SECONDS);

@@ -28,10 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample application as deployed: its real {@code application.yaml}, a real server
- * on a random port, the ConfigMap content of {@code k8s/configmap.yaml} in a volume
- * written by the kubelet fixture, and a Secret volume. Every update goes through the
- * kubelet's atomic writer; the application is never restarted.
+ * The sample application as deployed: its real {@code application.yaml}, a real server on
+ * a random port, the ConfigMap content of {@code k8s/configmap.yaml} in a volume written
+ * by the kubelet fixture, and a Secret volume. Every update goes through the kubelet's
+ * atomic writer; the application is never restarted.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "config.lag.paths=${feature-flags.test.volumes}/config,${feature-flags.test.volumes}/secrets")
@@ -100,8 +100,8 @@ class FeatureFlagsApplicationTests {
 
 	@Test
 	void updateThatDoesNotBindIsRejectedAndTheLastGoodFlagsStay(CapturedOutput output) {
-		config.update("config.yaml", CONFIG_YAML.replace("logLevel: INFO", "logLevel: LOUD")
-			.replace("newUI: false", "newUI: true"));
+		config.update("config.yaml",
+				CONFIG_YAML.replace("logLevel: INFO", "logLevel: LOUD").replace("newUI: false", "newUI: true"));
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(output).contains("Config update rejected; still serving version"));
 		assertFlags("INFO", false);
@@ -124,7 +124,14 @@ class FeatureFlagsApplicationTests {
 		KubernetesManifests manifests = KubernetesManifests.load();
 		for (String path : new String[] { manifests.probePath("livenessProbe"), manifests.probePath("readinessProbe"),
 				manifests.probePath("startupProbe") }) {
-			this.client.get().uri(path).exchange().expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
+			this.client.get()
+				.uri(path)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.status")
+				.isEqualTo("UP");
 		}
 		this.client.get()
 			.uri(manifests.podAnnotation("prometheus.io/path"))

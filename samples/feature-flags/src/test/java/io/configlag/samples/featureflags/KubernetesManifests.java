@@ -65,7 +65,9 @@ final class KubernetesManifests {
 	}
 
 	Map<String, Object> single(String kind) {
-		List<Map<String, Object>> matching = all().stream().filter((document) -> kind.equals(document.get("kind"))).toList();
+		List<Map<String, Object>> matching = all().stream()
+			.filter((document) -> kind.equals(document.get("kind")))
+			.toList();
 		assertThat(matching).as("documents of kind %s", kind).hasSize(1);
 		return matching.get(0);
 	}

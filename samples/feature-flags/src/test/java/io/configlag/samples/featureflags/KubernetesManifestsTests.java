@@ -14,13 +14,11 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-import static io.configlag.samples.featureflags.KubernetesManifests.list;
-import static io.configlag.samples.featureflags.KubernetesManifests.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Static checks of {@code k8s/}: there is no cluster here, so the manifests are parsed and
- * checked against what the application and config-lag need.
+ * Static checks of {@code k8s/}: there is no cluster here, so the manifests are parsed
+ * and checked against what the application and config-lag need.
  */
 class KubernetesManifestsTests {
 
@@ -34,7 +32,7 @@ class KubernetesManifestsTests {
 			for (Map<String, Object> document : documents) {
 				if (!"Kustomization".equals(document.get("kind"))) {
 					assertThat(document).as(file.toString()).containsKeys("apiVersion", "kind", "metadata");
-					assertThat(map(document, "metadata")).as(file.toString()).containsKey("name");
+					assertThat(KubernetesManifests.map(document, "metadata")).as(file.toString()).containsKey("name");
 				}
 			}
 		});
@@ -50,16 +48,17 @@ class KubernetesManifestsTests {
 	@Test
 	void configMapAndSecretAreMountedAsWholeVolumesWhereTheApplicationReadsThem() throws IOException {
 		Map<String, Object> podSpec = this.manifests.podSpec();
-		List<Map<String, Object>> volumes = list(podSpec, "volumes");
+		List<Map<String, Object>> volumes = KubernetesManifests.list(podSpec, "volumes");
 		Map<String, Object> configVolume = volume(volumes, "configMap");
 		Map<String, Object> secretVolume = volume(volumes, "secret");
-		assertThat(map(configVolume, "configMap")).containsEntry("name", name("ConfigMap"))
+		assertThat(KubernetesManifests.map(configVolume, "configMap")).containsEntry("name", name("ConfigMap"))
 			.doesNotContainKey("items");
-		assertThat(map(secretVolume, "secret")).containsEntry("secretName", name("Secret"))
+		assertThat(KubernetesManifests.map(secretVolume, "secret")).containsEntry("secretName", name("Secret"))
 			.doesNotContainKey("items")
 			.containsEntry("defaultMode", 0440);
-		assertThat(map(podSpec, "securityContext")).containsEntry("runAsNonRoot", true).containsKey("fsGroup");
-		List<Map<String, Object>> mounts = list(this.manifests.container(), "volumeMounts");
+		assertThat(KubernetesManifests.map(podSpec, "securityContext")).containsEntry("runAsNonRoot", true)
+			.containsKey("fsGroup");
+		List<Map<String, Object>> mounts = KubernetesManifests.list(this.manifests.container(), "volumeMounts");
 		assertThat(mounts).allSatisfy((mount) -> assertThat(mount).doesNotContainKey("subPath")
 			.doesNotContainKey("subPathExpr")
 			.containsEntry("readOnly", true));
@@ -73,31 +72,43 @@ class KubernetesManifestsTests {
 		assertThat(this.manifests.probePath("livenessProbe")).isEqualTo("/actuator/health/liveness");
 		assertThat(this.manifests.probePath("readinessProbe")).isEqualTo("/actuator/health/readiness");
 		assertThat(this.manifests.probePath("startupProbe")).isEqualTo("/actuator/health/liveness");
-		Map<String, Object> management = map(applicationYaml(), "management");
-		assertThat(map(map(map(management, "endpoint"), "health"), "probes")).containsEntry("enabled", true);
-		assertThat((String) map(map(map(management, "endpoints"), "web"), "exposure").get("include"))
-			.contains("health", "configreload", "prometheus");
+		Map<String, Object> management = KubernetesManifests.map(applicationYaml(), "management");
+		assertThat(KubernetesManifests
+			.map(KubernetesManifests.map(KubernetesManifests.map(management, "endpoint"), "health"), "probes"))
+			.containsEntry("enabled", true);
+		assertThat((String) KubernetesManifests
+			.map(KubernetesManifests.map(KubernetesManifests.map(management, "endpoints"), "web"), "exposure")
+			.get("include")).contains("health", "configreload", "prometheus");
 	}
 
 	@Test
 	void prometheusScrapesTheActuatorEndpointOnTheContainerPort() {
-		Map<String, Object> port = list(this.manifests.container(), "ports").get(0);
+		Map<String, Object> port = KubernetesManifests.list(this.manifests.container(), "ports").get(0);
 		assertThat(this.manifests.podAnnotation("prometheus.io/scrape")).isEqualTo("true");
 		assertThat(this.manifests.podAnnotation("prometheus.io/path")).isEqualTo("/actuator/prometheus");
-		assertThat(this.manifests.podAnnotation("prometheus.io/port")).isEqualTo(String.valueOf(port.get("containerPort")));
-		Map<String, Object> endpoint = list(map(this.manifests.single("ServiceMonitor"), "spec"), "endpoints").get(0);
+		assertThat(this.manifests.podAnnotation("prometheus.io/port"))
+			.isEqualTo(String.valueOf(port.get("containerPort")));
+		Map<String, Object> endpoint = KubernetesManifests
+			.list(KubernetesManifests.map(this.manifests.single("ServiceMonitor"), "spec"), "endpoints")
+			.get(0);
 		assertThat(endpoint).containsEntry("path", "/actuator/prometheus").containsEntry("port", port.get("name"));
 	}
 
 	@Test
 	void serviceAndServiceMonitorSelectThePods() {
 		Map<String, Object> podLabels = map(
-				map(map(map(this.manifests.single("Deployment"), "spec"), "template"), "metadata"), "labels");
+				KubernetesManifests.map(KubernetesManifests
+					.map(KubernetesManifests.map(this.manifests.single("Deployment"), "spec"), "template"), "metadata"),
+				"labels");
 		Map<String, Object> service = this.manifests.single("Service");
-		assertThat(podLabels).containsAllEntriesOf(map(map(service, "spec"), "selector"));
-		assertThat(list(map(service, "spec"), "ports").get(0)).containsEntry("targetPort", "http");
-		assertThat(map(map(service, "metadata"), "labels"))
-			.containsAllEntriesOf(map(map(map(this.manifests.single("ServiceMonitor"), "spec"), "selector"), "matchLabels"));
+		assertThat(podLabels)
+			.containsAllEntriesOf(KubernetesManifests.map(KubernetesManifests.map(service, "spec"), "selector"));
+		assertThat(KubernetesManifests.list(KubernetesManifests.map(service, "spec"), "ports").get(0))
+			.containsEntry("targetPort", "http");
+		assertThat(KubernetesManifests.map(KubernetesManifests.map(service, "metadata"), "labels"))
+			.containsAllEntriesOf(KubernetesManifests.map(KubernetesManifests
+				.map(KubernetesManifests.map(this.manifests.single("ServiceMonitor"), "spec"), "selector"),
+					"matchLabels"));
 	}
 
 	@Test
@@ -125,12 +136,14 @@ class KubernetesManifestsTests {
 	}
 
 	private String name(String kind) {
-		return (String) map(this.manifests.single(kind), "metadata").get("name");
+		return (String) KubernetesManifests.map(this.manifests.single(kind), "metadata").get("name");
 	}
 
 	private static List<Object> applicationPaths() throws IOException {
 		@SuppressWarnings("unchecked")
-		List<Object> paths = (List<Object>) map(map(applicationYaml(), "config"), "lag").get("paths");
+		List<Object> paths = (List<Object>) KubernetesManifests
+			.map(KubernetesManifests.map(applicationYaml(), "config"), "lag")
+			.get("paths");
 		return paths;
 	}
 

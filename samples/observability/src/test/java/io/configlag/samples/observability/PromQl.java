@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 final class PromQl {
 
 	/**
-	 * Every series name the starter exports: the {@code config.reload} observation
-	 * (a timer tagged {@code outcome} and {@code trigger}), the two lag timers (with
+	 * Every series name the starter exports: the {@code config.reload} observation (a
+	 * timer tagged {@code outcome} and {@code trigger}), the two lag timers (with
 	 * buckets, as the feature-flags sample configures SLO boundaries for them) and the
 	 * three gauges.
 	 */

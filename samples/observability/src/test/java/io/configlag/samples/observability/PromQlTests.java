@@ -22,7 +22,8 @@ class PromQlTests {
 
 	@Test
 	void reportsNamesTheStarterDoesNotExport() {
-		assertThat(PromQl.unknownNames("sum(rate(config_reload_seconds_count[5m])) / sum(rate(config_reloads_total[5m]))"))
+		assertThat(
+				PromQl.unknownNames("sum(rate(config_reload_seconds_count[5m])) / sum(rate(config_reloads_total[5m]))"))
 			.containsExactly("config_reloads_total");
 		assertThat(PromQl.unknownNames("count(count by (version) (config_reload_info))")).isEmpty();
 	}

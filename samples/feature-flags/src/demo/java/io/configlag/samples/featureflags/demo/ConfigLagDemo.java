@@ -54,7 +54,7 @@ import java.util.stream.Stream;
  * way - the local {@code kubectl apply}.</li>
  * </ul>
  *
- * @author config-lag
+ * @author The config-lag developers
  */
 public final class ConfigLagDemo {
 
