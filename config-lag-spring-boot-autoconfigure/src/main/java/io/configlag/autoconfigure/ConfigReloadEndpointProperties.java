@@ -7,7 +7,8 @@ import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Configuration properties for the {@link ConfigReloadEndpoint}, following those of the
+ * Configuration properties for the
+ * {@link io.configlag.actuate.endpoint.ConfigReloadEndpoint}, following those of the
  * {@code env} endpoint.
  *
  * @author The config-lag developers
