@@ -96,7 +96,7 @@ class KubernetesManifestsTests {
 
 	@Test
 	void serviceAndServiceMonitorSelectThePods() {
-		Map<String, Object> podLabels = map(
+		Map<String, Object> podLabels = KubernetesManifests.map(
 				KubernetesManifests.map(KubernetesManifests
 					.map(KubernetesManifests.map(this.manifests.single("Deployment"), "spec"), "template"), "metadata"),
 				"labels");
