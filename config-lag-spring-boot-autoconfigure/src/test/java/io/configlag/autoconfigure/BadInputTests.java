@@ -20,6 +20,7 @@ import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
 import io.configlag.reload.ConfigReloader;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
 import jakarta.validation.constraints.Max;
@@ -53,6 +54,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * secret-like value next to the error never appears in it, and that the next good write
  * is applied.
  */
+@InjectsFaults
 class BadInputTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);

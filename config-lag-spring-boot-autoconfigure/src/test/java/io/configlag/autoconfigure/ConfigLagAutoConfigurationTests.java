@@ -9,6 +9,7 @@ import io.configlag.cloud.ConfigLagLoggingRebinder;
 import io.configlag.cloud.RefreshScopeApplier;
 import io.configlag.mount.ConfigLoadException;
 import io.configlag.reload.ConfigReloader;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.watch.ConfigWatcher;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Conditions and wiring of {@link ConfigLagAutoConfiguration}.
  */
+@InjectsFaults
 class ConfigLagAutoConfigurationTests {
 
 	@TempDir

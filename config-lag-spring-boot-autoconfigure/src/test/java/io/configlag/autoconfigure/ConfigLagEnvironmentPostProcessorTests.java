@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.configlag.mount.ConfigLoadException;
 import io.configlag.reload.ConfigReloader;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Tests for {@link ConfigLagEnvironmentPostProcessor}, through a real
  * {@link SpringApplication}.
  */
+@InjectsFaults
 class ConfigLagEnvironmentPostProcessorTests {
 
 	@TempDir

@@ -26,6 +26,7 @@ import io.configlag.mount.ConfigLoadException;
 import io.configlag.mount.ConfigSnapshot;
 import io.configlag.mount.MountedConfigReader;
 import io.configlag.mount.WatchedPath;
+import io.configlag.test.InjectsFaults;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,7 @@ import static org.assertj.core.api.Assertions.fail;
  * CI runs {@value #DEFAULT_ITERATIONS} iterations with a fixed seed; run longer with
  * {@code -Dconfiglag.fuzz.iterations=200000 -Dconfiglag.fuzz.seed=<any long>}.
  */
+@InjectsFaults
 class ConfigLoadFuzzTests {
 
 	static final int DEFAULT_ITERATIONS = 2000;

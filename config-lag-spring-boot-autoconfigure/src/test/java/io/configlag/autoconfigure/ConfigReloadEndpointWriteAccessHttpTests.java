@@ -9,6 +9,7 @@ import java.util.UUID;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import io.configlag.test.ActuatorClient;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.TestRoots;
 import io.configlag.watch.ConfigWatcher;
@@ -36,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"management.endpoints.web.exposure.include=configreload",
 				"management.endpoint.configreload.access=unrestricted",
 				"management.endpoint.configreload.show-values=when-authorized" })
+@InjectsFaults
 class ConfigReloadEndpointWriteAccessHttpTests {
 
 	private static final Path root = TestRoots.create("config-lag-http-write");

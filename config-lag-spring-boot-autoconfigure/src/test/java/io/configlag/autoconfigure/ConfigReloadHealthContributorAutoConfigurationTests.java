@@ -8,6 +8,7 @@ import io.configlag.ReloadOutcome;
 import io.configlag.ReloadTrigger;
 import io.configlag.health.ConfigReloadHealthIndicator;
 import io.configlag.reload.ConfigReloader;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.watch.ConfigWatcher;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for {@link ConfigReloadHealthContributorAutoConfiguration} and the
  * {@link ConfigReloadHealthIndicator} it creates.
  */
+@InjectsFaults
 class ConfigReloadHealthContributorAutoConfigurationTests {
 
 	@TempDir

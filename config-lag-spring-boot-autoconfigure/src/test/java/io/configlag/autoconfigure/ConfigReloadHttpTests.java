@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import com.jayway.jsonpath.DocumentContext;
 import io.configlag.test.ActuatorClient;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.PrometheusScrape;
 import io.configlag.test.TestRoots;
@@ -43,6 +44,7 @@ import static org.awaitility.Awaitility.await;
 				"config.lag.watch.mode=native",
 				"management.endpoints.web.exposure.include=configreload,health,prometheus",
 				"management.endpoint.health.show-details=always" })
+@InjectsFaults
 class ConfigReloadHttpTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);

@@ -7,6 +7,7 @@ import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
 import io.configlag.ReloadTrigger;
 import io.configlag.reload.ConfigReloader;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.watch.ConfigWatcher;
 import jakarta.validation.constraints.Max;
@@ -31,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the lag; one WARN line per rejected reload with the reason; never a value.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@InjectsFaults
 class ConfigReloadLoggingTests {
 
 	private static final String SECRET = "do-not-log-7f3a";

@@ -16,6 +16,7 @@ import io.configlag.metrics.ConfigReloadMeterBinder;
 import io.configlag.observation.ObservedReloadExecution;
 import io.configlag.reload.ConfigReloader;
 import io.configlag.reload.ReloadExecution;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.watch.ConfigWatcher;
 import io.micrometer.common.KeyValue;
@@ -48,6 +49,7 @@ import static org.assertj.core.api.Assertions.tuple;
  * Tests for {@link ConfigReloadMetricsAutoConfiguration} and
  * {@link ConfigReloadObservationAutoConfiguration}.
  */
+@InjectsFaults
 class ConfigReloadMetricsAutoConfigurationTests {
 
 	@TempDir

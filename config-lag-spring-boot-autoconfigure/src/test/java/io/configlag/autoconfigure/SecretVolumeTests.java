@@ -13,6 +13,7 @@ import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
 import io.configlag.reload.ConfigReloader;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
 import jakarta.validation.constraints.Size;
@@ -45,6 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * write is checked.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@InjectsFaults
 class SecretVolumeTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);

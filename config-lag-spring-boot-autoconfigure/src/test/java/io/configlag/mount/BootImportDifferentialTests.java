@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * @author The config-lag developers
  */
+@InjectsFaults
 class BootImportDifferentialTests {
 
 	private static final int DEFAULT_ITERATIONS = 30;

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.configlag.mount.ConfigSnapshot.PathKind;
 import io.configlag.mount.ConfigSnapshot.PathState;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * Tests for {@link MountedConfigReader}.
  */
+@InjectsFaults
 class MountedConfigReaderTests {
 
 	@TempDir

@@ -12,6 +12,7 @@ import io.configlag.autoconfigure.ConfigLagProperties.Strategy;
 import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
 import io.configlag.mount.MountChecks;
 import io.configlag.mount.WatchedPath;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * key, and beans that cannot be rebound live with each {@code config.lag.strategy}; plus
  * the Kubernetes mount pitfalls reported at startup.
  */
+@InjectsFaults
 class ChangeScopeTests {
 
 	private static final Duration TIMEOUT = ReloadEvents.TIMEOUT;

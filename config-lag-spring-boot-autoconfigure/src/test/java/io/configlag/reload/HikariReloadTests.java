@@ -15,6 +15,7 @@ import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
 import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.PostgresServer;
 import io.configlag.test.ReloadEvents;
@@ -41,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * restart and leaves the very same data source and pool serving queries, with the URL and
  * credentials Spring Boot set in code.
  */
+@InjectsFaults
 class HikariReloadTests {
 
 	@TempDir

@@ -11,6 +11,7 @@ import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
 import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
 import jakarta.annotation.PostConstruct;
@@ -48,6 +49,7 @@ import static org.awaitility.Awaitility.await;
  * their identity, a removed key returns to its default, and live resources are reported
  * as restart-required without being touched.
  */
+@InjectsFaults
 class PropertiesBeanRebinderTests {
 
 	@TempDir

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
 import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * The warnings follow the paths: a path that changes kind is checked again.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@InjectsFaults
 class StartupChecksTests {
 
 	@TempDir

@@ -14,6 +14,7 @@ import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
 import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
 import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
 import jakarta.validation.constraints.Max;
@@ -50,6 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link EnvironmentChangeEvent} is published. The corrected version then applies as a
  * whole.
  */
+@InjectsFaults
 class ValidationRejectionTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);

@@ -11,6 +11,7 @@ import io.configlag.ReloadTrigger;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
 import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
 import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * Watcher behaviour through the kubelet fixture, in native and in polling mode: every
  * scenario must behave the same in both.
  */
+@InjectsFaults
 class ConfigWatcherTests {
 
 	private static final Duration TIMEOUT = ReloadEvents.TIMEOUT;

@@ -29,6 +29,7 @@ import io.configlag.autoconfigure.ConfigReloadEndpointAutoConfiguration;
 import io.configlag.autoconfigure.ConfigReloadHealthContributorAutoConfiguration;
 import io.configlag.health.ConfigReloadHealthIndicator;
 import io.configlag.reload.ConfigReloader;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
 import io.configlag.watch.ConfigWatcherTests.AppProperties;
@@ -55,6 +56,7 @@ import static org.awaitility.Awaitility.await;
  * (re)established, and a watcher thread that dies. Watching must never stop silently.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@InjectsFaults
 class WatcherFaultTests {
 
 	private static final Duration TIMEOUT = ReloadEvents.TIMEOUT;

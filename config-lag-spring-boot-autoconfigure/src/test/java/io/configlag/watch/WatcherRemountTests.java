@@ -14,6 +14,7 @@ import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
 import io.configlag.autoconfigure.ConfigLagProperties.WatchMode;
 import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
 import io.configlag.autoconfigure.ConfigReloadEndpointAutoConfiguration;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
 import io.configlag.watch.ConfigWatcherTests.AppProperties;
@@ -40,6 +41,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code CAP_SYS_ADMIN}); skipped elsewhere.
  */
 @EnabledOnOs(OS.LINUX)
+@InjectsFaults
 class WatcherRemountTests {
 
 	private static final Duration WITHIN_A_SECOND = Duration.ofSeconds(1);
