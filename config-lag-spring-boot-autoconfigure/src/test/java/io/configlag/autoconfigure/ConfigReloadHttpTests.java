@@ -42,7 +42,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = ConfigReloadHttpTests.App.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "config.lag.paths=${config-lag.test.root}/config,${config-lag.test.root}/secret",
 				"config.lag.watch.mode=native",
-				"management.endpoints.web.exposure.include=configreload,health,prometheus",
+				"management.endpoints.web.exposure.include=configreload,health,prometheus,metrics",
 				"management.endpoint.health.show-details=always" })
 @InjectsFaults
 class ConfigReloadHttpTests {
@@ -155,6 +155,24 @@ class ConfigReloadHttpTests {
 				.until(() -> this.actuator.getJson("/actuator/configreload").read("$.lastReload.outcome"),
 						"applied"::equals);
 		}
+	}
+
+	@Test
+	void metersAreReadableThroughTheMetricsEndpointAsTheReadmeShows() {
+		String version = this.actuator.getJson("/actuator/configreload").read("$.version");
+		config.write(Map.of("config.yaml", "app:\n  name: [broken\n"));
+		await().atMost(TIMEOUT)
+			.until(() -> this.actuator.getJson("/actuator/configreload").read("$.lastReload.outcome"),
+					"rejected"::equals);
+		DocumentContext rejected = this.actuator.getJson("/actuator/metrics/config.reload?tag=outcome:rejected");
+		assertThat(rejected.read("$.measurements[?(@.statistic == 'COUNT')].value", List.class)).singleElement()
+			.satisfies((count) -> assertThat(((Number) count).doubleValue()).isGreaterThanOrEqualTo(1));
+		config.write(Map.of("config.yaml", yaml("metrics-" + UUID.randomUUID(), "")));
+		awaitNewVersion(version);
+		DocumentContext lag = this.actuator.getJson("/actuator/metrics/config.reload.lag");
+		assertThat(lag.read("$.baseUnit", String.class)).isEqualTo("seconds");
+		assertThat(lag.read("$.measurements[?(@.statistic == 'COUNT')].value", List.class)).singleElement()
+			.satisfies((count) -> assertThat(((Number) count).doubleValue()).isGreaterThanOrEqualTo(1));
 	}
 
 	@Test
