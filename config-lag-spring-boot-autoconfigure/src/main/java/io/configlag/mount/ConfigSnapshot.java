@@ -21,17 +21,14 @@ import org.springframework.boot.origin.OriginTrackedValue;
  * read from files are {@link OriginTrackedValue}s that carry their origin
  * @param version a short hash of the content that was read
  * @param paths what was found at each watched path
- * @param fingerprint cheap metadata of the paths taken just before reading, used to tell
- * whether anything may have changed since
  * @author The config-lag developers
  */
-public record ConfigSnapshot(Map<String, Object> properties, String version, List<PathState> paths,
-		List<String> fingerprint) {
+public record ConfigSnapshot(Map<String, Object> properties, String version, List<PathState> paths) {
 
 	/**
 	 * The snapshot of nothing read.
 	 */
-	public static final ConfigSnapshot EMPTY = new ConfigSnapshot(Map.of(), "none", List.of(), List.of());
+	public static final ConfigSnapshot EMPTY = new ConfigSnapshot(Map.of(), "none", List.of());
 
 	/**
 	 * Create a snapshot; the properties are copied, in their order.
@@ -39,7 +36,6 @@ public record ConfigSnapshot(Map<String, Object> properties, String version, Lis
 	public ConfigSnapshot {
 		properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
 		paths = List.copyOf(paths);
-		fingerprint = List.copyOf(fingerprint);
 	}
 
 	/**

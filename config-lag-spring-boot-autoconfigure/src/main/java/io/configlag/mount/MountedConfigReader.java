@@ -59,8 +59,6 @@ public final class MountedConfigReader {
 
 	private final MountedFileParser parser;
 
-	private volatile List<String> lastReadFingerprint = List.of();
-
 	/**
 	 * Create a new reader.
 	 * @param paths the paths to read, later ones override earlier ones
@@ -72,16 +70,6 @@ public final class MountedConfigReader {
 		this.paths = List.copyOf(paths);
 		this.maxFileSize = maxFileSize;
 		this.parser = new MountedFileParser(environment);
-	}
-
-	/**
-	 * Return the fingerprint taken at the start of the most recent {@link #read()},
-	 * whether that read succeeded or not: a watcher compares later fingerprints with it
-	 * instead of taking its own before every read.
-	 * @return the fingerprint, empty before the first read
-	 */
-	public List<String> lastReadFingerprint() {
-		return this.lastReadFingerprint;
 	}
 
 	/**
@@ -98,8 +86,6 @@ public final class MountedConfigReader {
 	 * @throws ConfigLoadException if anything cannot be read or parsed
 	 */
 	public ConfigSnapshot read() {
-		List<String> fingerprint = fingerprint();
-		this.lastReadFingerprint = fingerprint;
 		MessageDigest digest = sha256();
 		Map<String, Object> properties = new LinkedHashMap<>();
 		List<PathState> states = new ArrayList<>(this.paths.size());
@@ -112,57 +98,7 @@ public final class MountedConfigReader {
 			states.add(content.state());
 		}
 		String version = HexFormat.of().formatHex(digest.digest(), 0, 6);
-		return new ConfigSnapshot(properties, version, states, fingerprint);
-	}
-
-	/**
-	 * Return cheap metadata of every watched path (link targets, sizes, modification
-	 * times) without reading any file. When it is unchanged, nothing needs to be read.
-	 * @return the fingerprint
-	 */
-	public List<String> fingerprint() {
-		List<String> fingerprint = new ArrayList<>(this.paths.size());
-		for (WatchedPath path : this.paths) {
-			fingerprint.add(fingerprint(path.path()));
-		}
-		return fingerprint;
-	}
-
-	private String fingerprint(Path path) {
-		try {
-			if (isKubeletVolume(path)) {
-				return "volume:" + Files.readSymbolicLink(path.resolve(DATA_LINK));
-			}
-			Path parent = path.getParent();
-			if (parent != null && isKubeletVolume(parent) && !Files.isDirectory(path)) {
-				return "volume-file:" + Files.readSymbolicLink(parent.resolve(DATA_LINK)) + ":" + stat(path);
-			}
-			if (Files.isDirectory(path)) {
-				Map<String, String> entries = new TreeMap<>();
-				walkVisible(path,
-						(entry, attributes) -> entries.put(path.relativize(entry).toString(), stat(attributes)));
-				StringBuilder result = new StringBuilder("directory:");
-				entries.forEach((name, stat) -> result.append(name).append('=').append(stat).append(';'));
-				return result.toString();
-			}
-			return "file:" + stat(path);
-		}
-		catch (IOException ex) {
-			return "unreadable:" + ex.getClass().getSimpleName();
-		}
-	}
-
-	private static String stat(Path path) {
-		try {
-			return stat(Files.readAttributes(path, BasicFileAttributes.class));
-		}
-		catch (IOException ex) {
-			return "missing";
-		}
-	}
-
-	private static String stat(BasicFileAttributes attributes) {
-		return attributes.size() + "/" + attributes.lastModifiedTime().toMillis() + "/" + attributes.fileKey();
+		return new ConfigSnapshot(properties, version, states);
 	}
 
 	/**

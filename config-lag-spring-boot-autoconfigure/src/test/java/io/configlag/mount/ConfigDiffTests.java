@@ -76,7 +76,7 @@ class ConfigDiffTests {
 	}
 
 	private static ConfigSnapshot snapshot(Map<String, Object> properties) {
-		return new ConfigSnapshot(properties, "test", List.of(), List.of());
+		return new ConfigSnapshot(properties, "test", List.of());
 	}
 
 }
