@@ -85,26 +85,30 @@ final class RebindTargets {
 	}
 
 	private List<Target> findTargets(ConfigurableListableBeanFactory beanFactory) {
+		ValueObjectBeans valueObjects = this.context.getBeanProvider(ValueObjectBeans.class).getIfAvailable();
 		List<Target> targets = new ArrayList<>();
 		for (String beanName : beanFactory.getBeanDefinitionNames()) {
 			if (ScopedProxyUtils.isScopedTarget(beanName)
 					|| beanFactory.containsBeanDefinition(ScopedProxyUtils.getTargetBeanName(beanName))) {
 				continue;
 			}
-			Object bean = beanFactory.getSingleton(beanName);
-			if (bean == null || !beanFactory.getMergedBeanDefinition(beanName).isSingleton()) {
+			boolean replaceable = valueObjects != null && valueObjects.holds(beanName);
+			Object bean = replaceable ? beanFactory.getBean(beanName) : beanFactory.getSingleton(beanName);
+			if (bean == null || !(replaceable || beanFactory.getMergedBeanDefinition(beanName).isSingleton())) {
 				continue;
 			}
 			ConfigurationPropertiesBean propertiesBean = ConfigurationPropertiesBean.get(this.context, bean, beanName);
 			if (propertiesBean != null) {
 				Object instance = unwrap(bean);
 				String prefix = propertiesBean.getAnnotation().prefix();
-				boolean rebindable = propertiesBean.asBindTarget().getBindMethod() != BindMethod.VALUE_OBJECT
-						&& !isLiveResource(instance);
+				boolean valueObject = propertiesBean.asBindTarget().getBindMethod() == BindMethod.VALUE_OBJECT;
+				boolean rebindable = !valueObject && !isLiveResource(instance);
 				Constructor<?> constructor = rebindable ? PropertyCopier.noArgumentConstructor(instance.getClass())
 						: null;
 				targets.add(new Target(beanName, instance, prefix, ConfigurationPropertyName.adapt(prefix, '.'),
-						propertiesBean.getAnnotation(), propertiesBean.asBindTarget(), constructor));
+						propertiesBean.getAnnotation(), propertiesBean.asBindTarget(), constructor,
+						(valueObject && replaceable && instance == bean && !isLiveResource(instance)) ? valueObjects
+								: null));
 			}
 		}
 		return List.copyOf(targets);
@@ -144,7 +148,8 @@ final class RebindTargets {
 
 	/**
 	 * A {@code @ConfigurationProperties} bean, with the constructor of its fresh
-	 * instances when it can be rebound live.
+	 * instances when it can be rebound live, or the holder of its instance when it is a
+	 * constructor-bound bean whose instance can be replaced.
 	 *
 	 * @param beanName the name of the bean
 	 * @param instance the live bean (the target of a proxy)
@@ -154,12 +159,19 @@ final class RebindTargets {
 	 * @param bindTarget what Boot's binder binds
 	 * @param constructor the constructor of fresh instances, or {@code null} if it cannot
 	 * be rebound live
+	 * @param valueObjects the holder of its instance if it is a constructor-bound bean
+	 * whose instance can be replaced, otherwise {@code null}
 	 */
 	record Target(String beanName, Object instance, String prefix, ConfigurationPropertyName prefixName,
-			ConfigurationProperties annotation, Bindable<?> bindTarget, @Nullable Constructor<?> constructor) {
+			ConfigurationProperties annotation, Bindable<?> bindTarget, @Nullable Constructor<?> constructor,
+			@Nullable ValueObjectBeans valueObjects) {
 
 		boolean rebindable() {
-			return this.constructor != null;
+			return this.constructor != null || this.valueObjects != null;
+		}
+
+		boolean replaceable() {
+			return this.valueObjects != null;
 		}
 
 		boolean isAffectedBy(List<ConfigurationPropertyName> names) {
