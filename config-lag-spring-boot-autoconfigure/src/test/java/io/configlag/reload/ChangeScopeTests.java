@@ -35,8 +35,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Which beans a change reaches: placeholders in other sources that refer to a changed
- * key, and beans that cannot take a change live with each {@code config.lag.strategy}; plus
- * the Kubernetes mount pitfalls reported at startup.
+ * key, and beans that cannot take a change live with each {@code config.lag.strategy};
+ * plus the Kubernetes mount pitfalls reported at startup.
  */
 class ChangeScopeTests {
 
@@ -79,8 +79,10 @@ class ChangeScopeTests {
 		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config"))
 			.write(Map.of("config.yaml", "fixed:\n  name: one\nclient:\n  url: a\n"));
 		this.runner.withPropertyValues("config.lag.paths=" + volume.directory()).run((context) -> {
-			assertThat(context.getBean(StartupChecks.class).getWarnings()).anySatisfy(
-					(warning) -> assertThat(warning).contains("fixed").contains("constructor-bound").contains("fixedUser"));
+			assertThat(context.getBean(StartupChecks.class).getWarnings())
+				.anySatisfy((warning) -> assertThat(warning).contains("fixed")
+					.contains("constructor-bound")
+					.contains("fixedUser"));
 			volume.update("config.yaml", "fixed:\n  name: two\nclient:\n  url: b\n");
 			ReloadEvents.awaitApplied(context, 1);
 			ConfigReloadResult result = ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0);
