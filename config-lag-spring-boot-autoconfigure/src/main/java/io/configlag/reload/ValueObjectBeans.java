@@ -47,8 +47,9 @@ import org.springframework.core.Ordered;
  * restart-required, and the consumers are listed at startup.
  * <p>
  * The beans are still created eagerly, after the singletons, so that an invalid
- * configuration fails the startup as before. Their destruction callbacks run when the
- * context closes.
+ * configuration fails the startup as before. The destruction callbacks the bean factory
+ * registers for the instances it creates run when the context closes; a replaced instance
+ * is left to the garbage collector, as a consumer may still hold it.
  *
  * @author The config-lag developers
  */
@@ -82,7 +83,10 @@ public final class ValueObjectBeans
 		beanFactory.registerScope(SCOPE_NAME, this);
 		for (String beanName : beanFactory.getBeanDefinitionNames()) {
 			BeanDefinition definition = beanFactory.getBeanDefinition(beanName);
-			if (definition.getAttribute(BIND_METHOD_ATTRIBUTE) == BindMethod.VALUE_OBJECT && definition.isSingleton()) {
+			// A bean created already (injected into a post-processor) stays a singleton:
+			// the bean factory returns a registered singleton whatever the scope
+			if (definition.getAttribute(BIND_METHOD_ATTRIBUTE) == BindMethod.VALUE_OBJECT && definition.isSingleton()
+					&& !beanFactory.containsSingleton(beanName)) {
 				definition.setScope(SCOPE_NAME);
 				this.beanNames.add(beanName);
 			}
