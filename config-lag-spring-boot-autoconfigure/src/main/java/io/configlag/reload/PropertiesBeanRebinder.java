@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
@@ -22,7 +21,6 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.annotation.InitDestroyAnnotationBeanPostProcessor;
 import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.AbstractBeanFactory;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindingPostProcessor;
 import org.springframework.boot.context.properties.ConstructorBound;
@@ -122,50 +120,20 @@ public final class PropertiesBeanRebinder {
 			}
 			if (!target.rebindable()) {
 				notRebindable.add(target.beanName());
-				notRebindableKeys.addAll(affectedKeys(target, changedKeys, names));
+				notRebindableKeys.addAll(target.affectedKeys(changedKeys, names));
 				continue;
 			}
 			candidateBinder = (candidateBinder != null) ? candidateBinder : this.binder.binderFor(candidate);
 			rebinds.add(new Rebind(target, bindFresh(candidateBinder, target)));
 			if (target.replaceable()) {
-				Set<String> consumers = directConsumers(target.beanName());
+				Set<String> consumers = this.targets.directConsumers(target);
 				if (!consumers.isEmpty()) {
 					notRebindable.addAll(consumers);
-					notRebindableKeys.addAll(affectedKeys(target, changedKeys, names));
+					notRebindableKeys.addAll(target.affectedKeys(changedKeys, names));
 				}
 			}
 		}
 		return new Prepared(rebinds, notRebindable, notRebindableKeys, this::recordBoundProperties);
-	}
-
-	private static List<String> affectedKeys(RebindTargets.Target target, Collection<String> keys,
-			List<ConfigurationPropertyName> names) {
-		List<String> affected = new ArrayList<>();
-		int i = 0;
-		for (String key : keys) {
-			if (target.isAffectedBy(List.of(names.get(i++)))) {
-				affected.add(key);
-			}
-		}
-		return affected;
-	}
-
-	/*
-	 * Return the singletons that had the given constructor-bound bean injected directly
-	 * (the bean factory records them as its dependent beans): they keep the instance they
-	 * were given. Beans of other scopes (Spring Cloud's refresh scope, prototypes) are
-	 * built again and get the current instance.
-	 */
-	private Set<String> directConsumers(String beanName) {
-		ConfigurableListableBeanFactory beanFactory = this.context.getBeanFactory();
-		Set<String> consumers = new TreeSet<>();
-		for (String dependent : beanFactory.getDependentBeans(beanName)) {
-			if (!beanFactory.containsBeanDefinition(dependent)
-					|| beanFactory.getMergedBeanDefinition(dependent).isSingleton()) {
-				consumers.add(dependent);
-			}
-		}
-		return consumers;
 	}
 
 	/**
@@ -182,7 +150,7 @@ public final class PropertiesBeanRebinder {
 		Map<String, Set<String>> result = new LinkedHashMap<>();
 		for (RebindTargets.Target target : this.targets.all()) {
 			if (target.replaceable() && target.isAffectedBy(names)) {
-				Set<String> consumers = directConsumers(target.beanName());
+				Set<String> consumers = this.targets.directConsumers(target);
 				if (!consumers.isEmpty()) {
 					result.put(target.beanName(), consumers);
 				}

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
@@ -133,6 +134,26 @@ final class RebindTargets {
 		return false;
 	}
 
+	/**
+	 * Return the singletons that had the given constructor-bound bean injected directly
+	 * (the bean factory records them as its dependent beans): they keep the instance they
+	 * were given. Beans of other scopes (Spring Cloud's refresh scope, prototypes) are
+	 * built again and get the current instance.
+	 * @param target the bean
+	 * @return the names of its direct consumers, sorted
+	 */
+	Set<String> directConsumers(Target target) {
+		ConfigurableListableBeanFactory beanFactory = this.context.getBeanFactory();
+		Set<String> consumers = new TreeSet<>();
+		for (String dependent : beanFactory.getDependentBeans(target.beanName())) {
+			if (!beanFactory.containsBeanDefinition(dependent)
+					|| beanFactory.getMergedBeanDefinition(dependent).isSingleton()) {
+				consumers.add(dependent);
+			}
+		}
+		return consumers;
+	}
+
 	private static Object unwrap(Object bean) {
 		if (AopUtils.isAopProxy(bean) && bean instanceof Advised advised) {
 			try {
@@ -172,6 +193,17 @@ final class RebindTargets {
 
 		boolean replaceable() {
 			return this.valueObjects != null;
+		}
+
+		List<String> affectedKeys(Collection<String> keys, List<ConfigurationPropertyName> names) {
+			List<String> affected = new ArrayList<>();
+			int i = 0;
+			for (String key : keys) {
+				if (isAffectedBy(List.of(names.get(i++)))) {
+					affected.add(key);
+				}
+			}
+			return affected;
 		}
 
 		boolean isAffectedBy(List<ConfigurationPropertyName> names) {
