@@ -146,8 +146,9 @@ public final class ConfigReloadResult {
 
 	/**
 	 * Return the beans affected by an applied change that cannot take it live (for
-	 * example constructor-bound {@code @ConfigurationProperties}, or a live resource such
-	 * as a connection pool); they keep their values until a restart.
+	 * example a singleton that had a constructor-bound {@code @ConfigurationProperties}
+	 * bean injected directly, or a live resource such as a connection pool); they keep
+	 * their values until a restart.
 	 * @return the bean names, sorted
 	 */
 	public Set<String> notRebound() {

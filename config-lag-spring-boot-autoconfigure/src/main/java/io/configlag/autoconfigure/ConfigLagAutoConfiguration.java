@@ -17,6 +17,7 @@ import io.configlag.reload.ReloadConsistency;
 import io.configlag.reload.ReloadExecution;
 import io.configlag.reload.RestartStrategy;
 import io.configlag.reload.StartupChecks;
+import io.configlag.reload.ValueObjectBeans;
 import io.configlag.watch.ConfigWatcher;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -51,6 +52,11 @@ public final class ConfigLagAutoConfiguration {
 	@Bean
 	static ReloadConsistency configLagReloadConsistency() {
 		return new ReloadConsistency();
+	}
+
+	@Bean
+	static ValueObjectBeans configLagValueObjectBeans() {
+		return new ValueObjectBeans();
 	}
 
 	@Bean

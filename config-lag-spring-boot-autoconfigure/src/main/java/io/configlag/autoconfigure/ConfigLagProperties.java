@@ -42,11 +42,12 @@ public class ConfigLagProperties {
 	private DataSize maxFileSize = DataSize.ofMegabytes(1);
 
 	/**
-	 * What to do when a change reaches beans that cannot be rebound live
-	 * (constructor-bound @ConfigurationProperties, records): 'refresh' applies what can
-	 * be applied and reports the rest, 'exit' marks the liveness state broken so that
-	 * Kubernetes restarts the pod, 'restart' restarts the application context in-process
-	 * (Spring Cloud's restart endpoint bean; 'exit' when it is not available).
+	 * What to do when a change reaches beans that cannot take it live (live resources,
+	 * singletons that had a constructor-bound @ConfigurationProperties bean injected
+	 * directly): 'refresh' applies what can be applied and reports the rest, 'exit' marks
+	 * the liveness state broken so that Kubernetes restarts the pod, 'restart' closes the
+	 * application context and runs the SpringApplication again in-process ('exit' for a
+	 * context not started by a SpringApplication).
 	 */
 	private Strategy strategy = Strategy.REFRESH;
 

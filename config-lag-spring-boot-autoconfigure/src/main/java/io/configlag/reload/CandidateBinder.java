@@ -71,8 +71,9 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * {@value EnableConfigurationProperties#VALIDATOR_BEAN_NAME} bean, Bean Validation for a
  * {@code @Validated} type (restricted to that type as in Boot's package-private
  * {@code ConfigurationPropertiesJsr303Validator}), and the instance itself when it is a
- * {@link Validator}. Boot's {@code SelfValidatingConstructorBoundBindableValidator} is
- * not needed: constructor-bound beans are never rebound live;</li>
+ * {@link Validator}, or, for a constructor-bound type that is a {@link Validator}, the
+ * instance it creates (Boot's
+ * {@code SelfValidatingConstructorBoundBindableValidator});</li>
  * <li>the conversion services of Boot's package-private {@code ConversionServiceDeducer},
  * including its {@code ConfigurationPropertiesCharSequenceToObjectConverter}
  * ({@link CharSequenceToObjectConverter} here), without which a
@@ -190,6 +191,18 @@ final class CandidateBinder {
 		binder.bind(annotation.prefix(), target, bindHandler(target, annotation));
 	}
 
+	/**
+	 * Create and bind a new instance of a constructor-bound bean (a value object),
+	 * validating it like Spring Boot does.
+	 * @param binder the binder from {@link #binderFor}
+	 * @param bindTarget the bean's bind target, without an existing value
+	 * @param annotation the {@code @ConfigurationProperties} annotation
+	 * @return the new instance
+	 */
+	Object create(Binder binder, Bindable<?> bindTarget, ConfigurationProperties annotation) {
+		return binder.bindOrCreate(annotation.prefix(), bindTarget, bindHandler(bindTarget, annotation));
+	}
+
 	private BindHandler bindHandler(Bindable<?> target, ConfigurationProperties annotation) {
 		BindHandler handler = new IgnoreTopLevelConverterNotFoundBindHandler();
 		handler = new ConfigurationPropertiesBindHandler(handler);
@@ -220,6 +233,9 @@ final class CandidateBinder {
 		}
 		if (target.getValue() != null && target.getValue().get() instanceof Validator self) {
 			validators.add(self);
+		}
+		else if (target.getValue() == null && type != null && Validator.class.isAssignableFrom(type)) {
+			validators.add(new SelfValidatingValueObjectValidator(type));
 		}
 		return validators;
 	}
@@ -358,6 +374,24 @@ final class CandidateBinder {
 		@Override
 		public void validate(Object target, org.springframework.validation.Errors errors) {
 			this.delegate.validate(target, errors);
+		}
+
+	}
+
+	/**
+	 * Has a constructor-bound instance that is a {@link Validator} validate itself, as
+	 * Spring Boot's {@code SelfValidatingConstructorBoundBindableValidator} does.
+	 */
+	private record SelfValidatingValueObjectValidator(Class<?> type) implements Validator {
+
+		@Override
+		public boolean supports(Class<?> candidate) {
+			return candidate.isAssignableFrom(this.type);
+		}
+
+		@Override
+		public void validate(Object target, org.springframework.validation.Errors errors) {
+			((Validator) target).validate(target, errors);
 		}
 
 	}

@@ -286,7 +286,7 @@ public final class ConfigReloader {
 			}
 			if (!result.notRebound().isEmpty()) {
 				logger.warn("Beans " + result.notRebound()
-						+ " cannot be rebound live (constructor binding, records, live resources)"
+						+ " cannot take the change live (live resources, direct consumers of constructor-bound beans)"
 						+ " and keep their values for " + names(result.restartKeys())
 						+ " until the application restarts (config.lag.strategy)");
 			}

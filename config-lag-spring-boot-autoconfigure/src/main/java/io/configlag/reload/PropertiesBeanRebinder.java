@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.DisposableBean;
@@ -22,6 +23,7 @@ import org.springframework.beans.factory.annotation.InitDestroyAnnotationBeanPos
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.support.AbstractBeanFactory;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindingPostProcessor;
+import org.springframework.boot.context.properties.ConstructorBound;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -43,10 +45,19 @@ import org.springframework.core.env.PropertySources;
  * identity, a removed key brings back the default the fresh instance holds, and a reader
  * never sees a default in between two versions. No field is written directly.
  * <p>
+ * A constructor-bound bean (a record, a {@code @ConstructorBinding} class) has nothing to
+ * copy into: {@link #prepare} binds and validates a new instance against the candidate
+ * sources, and {@link Prepared#apply()} makes it the bean's current instance
+ * ({@link ValueObjectBeans}); whatever looks the bean up ({@code ObjectProvider<T>},
+ * {@code @RefreshScope} beans) gets it. The singletons it was injected into directly keep
+ * the instance they were given: they are reported as not rebound and the bean's changed
+ * keys as requiring a restart.
+ * <p>
  * Some beans are never rebound live; the changed keys under their prefix are reported as
- * requiring a restart: constructor-bound beans and records (nothing to copy into), beans
- * whose class has no no-argument constructor, and <em>live resources</em>. A live
- * resource is a bean whose class, or one of its superclasses or interfaces, is named in
+ * requiring a restart: constructor-bound beans the context does not let config-lag
+ * replace (without {@link ValueObjectBeans}, or in a scope of their own), beans whose
+ * class has no no-argument constructor, and <em>live resources</em>. A live resource is a
+ * bean whose class, or one of its superclasses or interfaces, is named in
  * {@code config.lag.reload.never-rebind} (by default {@code HikariDataSource}), or that
  * is a {@link DataSource}, {@link AutoCloseable}, {@link DisposableBean} or
  * {@link Lifecycle}: typically a {@code @Bean @ConfigurationProperties} method returning
@@ -109,18 +120,43 @@ public final class PropertiesBeanRebinder {
 			}
 			if (!target.rebindable()) {
 				notRebindable.add(target.beanName());
-				int i = 0;
-				for (String key : changedKeys) {
-					if (target.isAffectedBy(List.of(names.get(i++)))) {
-						notRebindableKeys.add(key);
-					}
-				}
+				notRebindableKeys.addAll(target.affectedKeys(changedKeys, names));
 				continue;
 			}
 			candidateBinder = (candidateBinder != null) ? candidateBinder : this.binder.binderFor(candidate);
 			rebinds.add(new Rebind(target, bindFresh(candidateBinder, target)));
+			if (target.replaceable()) {
+				Set<String> consumers = this.targets.directConsumers(target);
+				if (!consumers.isEmpty()) {
+					notRebindable.addAll(consumers);
+					notRebindableKeys.addAll(target.affectedKeys(changedKeys, names));
+				}
+			}
 		}
 		return new Prepared(rebinds, notRebindable, notRebindableKeys, this::recordBoundProperties);
+	}
+
+	/**
+	 * Return the constructor-bound {@code @ConfigurationProperties} beans whose prefix
+	 * covers one of the given keys and whose instance was injected directly into
+	 * singletons, with those singletons: they keep the instance they were given.
+	 * @param keys the keys
+	 * @return bean name to its direct consumers
+	 */
+	Map<String, Set<String>> directConsumers(Collection<String> keys) {
+		List<ConfigurationPropertyName> names = keys.stream()
+			.map((key) -> ConfigurationPropertyName.adapt(key, '.'))
+			.toList();
+		Map<String, Set<String>> result = new LinkedHashMap<>();
+		for (RebindTargets.Target target : this.targets.all()) {
+			if (target.replaceable() && target.isAffectedBy(names)) {
+				Set<String> consumers = this.targets.directConsumers(target);
+				if (!consumers.isEmpty()) {
+					result.put(target.beanName(), consumers);
+				}
+			}
+		}
+		return result;
 	}
 
 	/**
@@ -144,15 +180,21 @@ public final class PropertiesBeanRebinder {
 	}
 
 	private Object bindFresh(Binder candidateBinder, RebindTargets.Target target) {
-		Object fresh = BeanUtils.instantiateClass(Objects.requireNonNull(target.constructor()));
 		try {
-			this.binder.bind(candidateBinder, target.bindTarget(), fresh, target.annotation());
+			Object fresh;
+			if (target.replaceable()) {
+				fresh = this.binder.create(candidateBinder, target.bindTarget(), target.annotation());
+			}
+			else {
+				fresh = BeanUtils.instantiateClass(Objects.requireNonNull(target.constructor()));
+				this.binder.bind(candidateBinder, target.bindTarget(), fresh, target.annotation());
+			}
 			initialize(fresh, target.beanName());
+			return fresh;
 		}
 		catch (Exception ex) {
 			throw new BeanRebindException(target.beanName(), target.prefix(), ex);
 		}
-		return fresh;
 	}
 
 	/*
@@ -182,6 +224,15 @@ public final class PropertiesBeanRebinder {
 	 * shown as they were.
 	 */
 	private void recordBoundProperties(RebindTargets.Target target) {
+		if (target.replaceable()) {
+			try {
+				ConstructorBound.from(this.context.getBeanFactory(), target.beanName(), target.instance().getClass());
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not record the bound properties of bean '" + target.beanName() + "'", ex);
+			}
+			return;
+		}
 		if (!(this.context.getBeanFactory() instanceof AbstractBeanFactory beanFactory)) {
 			return;
 		}
@@ -224,7 +275,7 @@ public final class PropertiesBeanRebinder {
 
 		private final Consumer<RebindTargets.Target> recorder;
 
-		private final List<Object> previous = new ArrayList<>();
+		private final List<@Nullable Object> previous = new ArrayList<>();
 
 		private Prepared(List<Rebind> rebinds, Set<String> notRebindable, Set<String> notRebindableKeys,
 				Consumer<RebindTargets.Target> recorder) {
@@ -267,9 +318,15 @@ public final class PropertiesBeanRebinder {
 		 */
 		void apply() {
 			for (Rebind rebind : this.rebinds) {
-				Object live = rebind.target().instance();
-				this.previous.add(PropertyCopier.detachedCopy(live));
-				PropertyCopier.copy(rebind.fresh(), live);
+				RebindTargets.Target target = rebind.target();
+				ValueObjectBeans valueObjects = target.valueObjects();
+				if (valueObjects != null) {
+					this.previous.add(valueObjects.replace(target.beanName(), rebind.fresh()));
+				}
+				else {
+					this.previous.add(PropertyCopier.detachedCopy(target.instance()));
+					PropertyCopier.copy(rebind.fresh(), target.instance());
+				}
 			}
 			for (Rebind rebind : this.rebinds) {
 				this.recorder.accept(rebind.target());
@@ -277,11 +334,21 @@ public final class PropertiesBeanRebinder {
 		}
 
 		/**
-		 * Copy back the state the live beans had before {@link #apply()}.
+		 * Put back the state and instances the beans had before {@link #apply()}.
 		 */
 		void rollback() {
 			for (int i = 0; i < this.previous.size(); i++) {
-				PropertyCopier.copy(this.previous.get(i), this.rebinds.get(i).target().instance());
+				RebindTargets.Target target = this.rebinds.get(i).target();
+				ValueObjectBeans valueObjects = target.valueObjects();
+				Object previous = this.previous.get(i);
+				if (valueObjects != null) {
+					if (previous != null) {
+						valueObjects.replace(target.beanName(), previous);
+					}
+				}
+				else {
+					PropertyCopier.copy(Objects.requireNonNull(previous), target.instance());
+				}
 			}
 		}
 

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
@@ -85,26 +86,30 @@ final class RebindTargets {
 	}
 
 	private List<Target> findTargets(ConfigurableListableBeanFactory beanFactory) {
+		ValueObjectBeans valueObjects = this.context.getBeanProvider(ValueObjectBeans.class).getIfAvailable();
 		List<Target> targets = new ArrayList<>();
 		for (String beanName : beanFactory.getBeanDefinitionNames()) {
 			if (ScopedProxyUtils.isScopedTarget(beanName)
 					|| beanFactory.containsBeanDefinition(ScopedProxyUtils.getTargetBeanName(beanName))) {
 				continue;
 			}
-			Object bean = beanFactory.getSingleton(beanName);
-			if (bean == null || !beanFactory.getMergedBeanDefinition(beanName).isSingleton()) {
+			boolean replaceable = valueObjects != null && valueObjects.holds(beanName);
+			Object bean = replaceable ? beanFactory.getBean(beanName) : beanFactory.getSingleton(beanName);
+			if (bean == null || !(replaceable || beanFactory.getMergedBeanDefinition(beanName).isSingleton())) {
 				continue;
 			}
 			ConfigurationPropertiesBean propertiesBean = ConfigurationPropertiesBean.get(this.context, bean, beanName);
 			if (propertiesBean != null) {
 				Object instance = unwrap(bean);
 				String prefix = propertiesBean.getAnnotation().prefix();
-				boolean rebindable = propertiesBean.asBindTarget().getBindMethod() != BindMethod.VALUE_OBJECT
-						&& !isLiveResource(instance);
+				boolean valueObject = propertiesBean.asBindTarget().getBindMethod() == BindMethod.VALUE_OBJECT;
+				boolean rebindable = !valueObject && !isLiveResource(instance);
 				Constructor<?> constructor = rebindable ? PropertyCopier.noArgumentConstructor(instance.getClass())
 						: null;
 				targets.add(new Target(beanName, instance, prefix, ConfigurationPropertyName.adapt(prefix, '.'),
-						propertiesBean.getAnnotation(), propertiesBean.asBindTarget(), constructor));
+						propertiesBean.getAnnotation(), propertiesBean.asBindTarget(), constructor,
+						(valueObject && replaceable && instance == bean && !isLiveResource(instance)) ? valueObjects
+								: null));
 			}
 		}
 		return List.copyOf(targets);
@@ -129,6 +134,26 @@ final class RebindTargets {
 		return false;
 	}
 
+	/**
+	 * Return the singletons that had the given constructor-bound bean injected directly
+	 * (the bean factory records them as its dependent beans): they keep the instance they
+	 * were given. Beans of other scopes (Spring Cloud's refresh scope, prototypes) are
+	 * built again and get the current instance.
+	 * @param target the bean
+	 * @return the names of its direct consumers, sorted
+	 */
+	Set<String> directConsumers(Target target) {
+		ConfigurableListableBeanFactory beanFactory = this.context.getBeanFactory();
+		Set<String> consumers = new TreeSet<>();
+		for (String dependent : beanFactory.getDependentBeans(target.beanName())) {
+			if (!beanFactory.containsBeanDefinition(dependent)
+					|| beanFactory.getMergedBeanDefinition(dependent).isSingleton()) {
+				consumers.add(dependent);
+			}
+		}
+		return consumers;
+	}
+
 	private static Object unwrap(Object bean) {
 		if (AopUtils.isAopProxy(bean) && bean instanceof Advised advised) {
 			try {
@@ -144,7 +169,8 @@ final class RebindTargets {
 
 	/**
 	 * A {@code @ConfigurationProperties} bean, with the constructor of its fresh
-	 * instances when it can be rebound live.
+	 * instances when it can be rebound live, or the holder of its instance when it is a
+	 * constructor-bound bean whose instance can be replaced.
 	 *
 	 * @param beanName the name of the bean
 	 * @param instance the live bean (the target of a proxy)
@@ -154,12 +180,30 @@ final class RebindTargets {
 	 * @param bindTarget what Boot's binder binds
 	 * @param constructor the constructor of fresh instances, or {@code null} if it cannot
 	 * be rebound live
+	 * @param valueObjects the holder of its instance if it is a constructor-bound bean
+	 * whose instance can be replaced, otherwise {@code null}
 	 */
 	record Target(String beanName, Object instance, String prefix, ConfigurationPropertyName prefixName,
-			ConfigurationProperties annotation, Bindable<?> bindTarget, @Nullable Constructor<?> constructor) {
+			ConfigurationProperties annotation, Bindable<?> bindTarget, @Nullable Constructor<?> constructor,
+			@Nullable ValueObjectBeans valueObjects) {
 
 		boolean rebindable() {
-			return this.constructor != null;
+			return this.constructor != null || this.valueObjects != null;
+		}
+
+		boolean replaceable() {
+			return this.valueObjects != null;
+		}
+
+		List<String> affectedKeys(Collection<String> keys, List<ConfigurationPropertyName> names) {
+			List<String> affected = new ArrayList<>();
+			int i = 0;
+			for (String key : keys) {
+				if (isAffectedBy(List.of(names.get(i++)))) {
+					affected.add(key);
+				}
+			}
+			return affected;
 		}
 
 		boolean isAffectedBy(List<ConfigurationPropertyName> names) {

@@ -15,22 +15,20 @@ import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.util.ClassUtils;
 
 /**
  * Carries out {@code config.lag.strategy} when an applied change reached beans that
  * cannot be rebound live: after a random delay up to {@code config.lag.restart-delay},
  * either marks the liveness state {@link LivenessState#BROKEN broken} (so that the
  * Kubernetes liveness probe on {@code /actuator/health/liveness} restarts the pod) or
- * restarts the context in-process through Spring Cloud's restart endpoint.
+ * restarts the context in process ({@link ContextRestarter}: closes it and runs its
+ * {@code SpringApplication} again with the same arguments; no actuator endpoint needed).
  *
  * @author The config-lag developers
  */
 public final class RestartStrategy implements ApplicationListener<ConfigReloadedEvent> {
 
 	private static final Log logger = LogFactory.getLog(RestartStrategy.class);
-
-	private static final String RESTART_ENDPOINT = "org.springframework.cloud.context.restart.RestartEndpoint";
 
 	private final ConfigurableApplicationContext context;
 
@@ -81,36 +79,12 @@ public final class RestartStrategy implements ApplicationListener<ConfigReloaded
 	}
 
 	private boolean restartInProcess() {
-		if (ClassUtils.isPresent(RESTART_ENDPOINT, getClass().getClassLoader())) {
-			try {
-				Runnable restart = RestartEndpointRestart.find(this.context);
-				if (restart != null) {
-					logger.warn("Restarting the application context with the new configuration");
-					restart.run();
-					return true;
-				}
-			}
-			catch (LinkageError ex) {
-				// Actuator is not on the classpath
-			}
+		if (ContextRestarter.restart(this.context)) {
+			return true;
 		}
-		logger.warn("config.lag.strategy=restart needs Spring Cloud's restart endpoint bean"
-				+ " (management.endpoint.restart.enabled=true); exiting through the liveness state instead");
+		logger.warn("config.lag.strategy=restart restarts an application started by SpringApplication, and this"
+				+ " context was not; marking its liveness broken instead");
 		return false;
-	}
-
-	/**
-	 * Isolates the optional restart endpoint.
-	 */
-	private static final class RestartEndpointRestart {
-
-		static Runnable find(ConfigurableApplicationContext context) {
-			org.springframework.cloud.context.restart.RestartEndpoint endpoint = context
-				.getBeanProvider(org.springframework.cloud.context.restart.RestartEndpoint.class)
-				.getIfAvailable();
-			return (endpoint != null) ? endpoint::restart : null;
-		}
-
 	}
 
 }

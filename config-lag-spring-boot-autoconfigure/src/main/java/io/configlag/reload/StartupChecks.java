@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.configlag.ConfigReloadedEvent;
 import io.configlag.autoconfigure.ConfigLagProperties.Strategy;
@@ -17,12 +18,13 @@ import org.springframework.context.ApplicationListener;
 
 /**
  * Reports what will keep a change from reaching the application: {@code subPath} mounts,
- * paths outside a kubelet atomic volume, and {@code @ConfigurationProperties} beans bound
- * to mounted keys that cannot be rebound live. Each is logged as a WARN and kept for the
- * {@code configreload} endpoint. The checks run at startup and again after a reload that
- * finds a path of another kind than before (an empty {@code optional:} directory that the
- * kubelet populated, a directory replaced by a file), so that a warning never outlives
- * its cause.
+ * paths outside a kubelet atomic volume, {@code @ConfigurationProperties} beans bound to
+ * mounted keys that cannot be rebound live, and the singletons that had a
+ * constructor-bound one injected directly (they keep the instance they were given). Each
+ * is logged as a WARN and kept for the {@code configreload} endpoint. The checks run at
+ * startup and again after a reload that finds a path of another kind than before (an
+ * empty {@code optional:} directory that the kubelet populated, a directory replaced by a
+ * file), so that a warning never outlives its cause.
  *
  * @author The config-lag developers
  */
@@ -62,15 +64,23 @@ public final class StartupChecks implements SmartInitializingSingleton, Applicat
 		List<WatchedPath> paths = this.reloader.getReader().getPaths();
 		this.kinds = MountChecks.kinds(paths);
 		List<String> warnings = new ArrayList<>(MountChecks.check(paths, this.mountInfo));
-		Map<String, String> notRebindable = this.reloader.getRebinder()
-			.notRebindable(this.reloader.current().properties().keySet());
+		Set<String> keys = this.reloader.current().properties().keySet();
+		Map<String, String> notRebindable = this.reloader.getRebinder().notRebindable(keys);
 		notRebindable.forEach((bean, prefix) -> warnings.add("Bean '" + bean + "' (prefix '" + prefix
-				+ "') uses constructor binding, is a record or is a live resource:"
+				+ "') is a live resource or cannot be bound again:"
 				+ " changes to its mounted keys cannot be applied live"
 				+ ((this.strategy == Strategy.REFRESH)
 						? " and are reported only (set config.lag.strategy=exit or restart to restart the application)"
 						: "; config.lag.strategy=" + this.strategy.name().toLowerCase()
 								+ " restarts the application")));
+		this.reloader.getRebinder()
+			.directConsumers(keys)
+			.forEach((bean,
+					consumers) -> warnings.add("Bean '" + bean
+							+ "' is constructor-bound and was injected directly into " + consumers
+							+ ", which keep the instance they were given: changes to its mounted keys reach them only"
+							+ " after a restart (inject ObjectProvider<T> and call getObject() where the value is used,"
+							+ " or make them @RefreshScope)"));
 		for (String warning : warnings) {
 			if (!this.warnings.contains(warning)) {
 				logger.warn(warning);

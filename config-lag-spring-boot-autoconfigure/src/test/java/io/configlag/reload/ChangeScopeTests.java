@@ -36,8 +36,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Which beans a change reaches: placeholders in other sources that refer to a changed
- * key, and beans that cannot be rebound live with each {@code config.lag.strategy}; plus
- * the Kubernetes mount pitfalls reported at startup.
+ * key, and beans that cannot take a change live with each {@code config.lag.strategy};
+ * plus the Kubernetes mount pitfalls reported at startup.
  */
 @InjectsFaults
 class ChangeScopeTests {
@@ -77,18 +77,21 @@ class ChangeScopeTests {
 	}
 
 	@Test
-	void constructorBoundBeanIsReportedAndKeepsItsValueWithRefreshStrategy() {
+	void directConsumerOfConstructorBoundBeanIsReportedAndKeepsItsValueWithRefreshStrategy() {
 		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config"))
 			.write(Map.of("config.yaml", "fixed:\n  name: one\nclient:\n  url: a\n"));
 		this.runner.withPropertyValues("config.lag.paths=" + volume.directory()).run((context) -> {
 			assertThat(context.getBean(StartupChecks.class).getWarnings())
-				.anySatisfy((warning) -> assertThat(warning).contains("fixed").contains("constructor binding"));
+				.anySatisfy((warning) -> assertThat(warning).contains("fixed")
+					.contains("constructor-bound")
+					.contains("fixedUser"));
 			volume.update("config.yaml", "fixed:\n  name: two\nclient:\n  url: b\n");
 			ReloadEvents.awaitApplied(context, 1);
 			ConfigReloadResult result = ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0);
-			assertThat(result.notRebound()).singleElement().asString().contains("fixed");
+			assertThat(result.notRebound()).containsExactly("fixedUser");
 			assertThat(result.restartKeys()).containsExactly("fixed.name");
-			assertThat(context.getBean(FixedProperties.class).name()).isEqualTo("one");
+			assertThat(context.getBean(FixedUser.class).fixed().name()).isEqualTo("one");
+			assertThat(context.getBean(FixedProperties.class).name()).isEqualTo("two");
 			assertThat(context.getBean(ClientProperties.class).getUrl()).isEqualTo("b");
 			assertThat(context.getBean(ApplicationAvailability.class).getLivenessState())
 				.isEqualTo(LivenessState.CORRECT);
@@ -154,6 +157,11 @@ class ChangeScopeTests {
 			return new ReloadEvents();
 		}
 
+		@Bean
+		FixedUser fixedUser(FixedProperties fixed) {
+			return new FixedUser(fixed);
+		}
+
 	}
 
 	@ConfigurationProperties("client")
@@ -183,6 +191,13 @@ class ChangeScopeTests {
 
 	@ConfigurationProperties("fixed")
 	record FixedProperties(String name) {
+
+	}
+
+	/**
+	 * Keeps the constructor-bound bean it was given.
+	 */
+	record FixedUser(FixedProperties fixed) {
 
 	}
 
