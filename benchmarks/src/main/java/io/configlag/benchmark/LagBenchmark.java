@@ -211,8 +211,8 @@ public final class LagBenchmark {
 				+ " includes garbage collection work done by GC threads. " + warmup + " warm-up + " + iterations
 				+ " measured changes each: both approaches keep getting faster for a few hundred changes as the JIT"
 				+ " compiles them. The ConfigMap is one `application.properties` file (the target's rows) and then the"
-				+ " same keys as one `application.yaml`: the starter re-parses only the changed lines of a properties"
-				+ " file, but a YAML file whole. Irreducible part: in the starter's application, after its changes,"
+				+ " same keys as one `application.yaml`: the starter parses a changed file whole, with Boot's"
+				+ " loader, in either format. Irreducible part: in the starter's application, after its changes,"
 				+ " Boot's `PropertiesPropertySourceLoader` (or `YamlPropertySourceLoader`) loads the changed file from"
 				+ " the volume and Boot's `Binder` (`Binder.get(environment)`, made once) binds a new instance of the"
 				+ " affected bean's class, on the calling thread, with the same warm-up: what any reload of this change"
@@ -309,8 +309,8 @@ public final class LagBenchmark {
 		report.note("Scale: `.properties` files, keys like `" + ScaleSection.key(42) + "=" + ScaleSection.value(42, 1)
 				+ "` (" + (results.isEmpty() ? 0 : results.get(0).rawBytes() / Math.max(1, keys))
 				+ " B per line); no bean binds them. Reload durations are `ConfigReloadResult.duration()` in a running"
-				+ " application; a 1-key change still reads every file, but parses only the changed lines of the"
-				+ " changed file. Boot's loader on every file is the parse a first read cannot avoid, on the calling"
+				+ " application; a 1-key change still reads and hashes every file, but parses only the changed"
+				+ " file. Boot's loader on every file is the parse a first read cannot avoid, on the calling"
 				+ " thread; the unchanged reload is `ConfigReloadService.reload()` with nothing changed (CPU time of the"
 				+ " calling and the reload thread).");
 	}

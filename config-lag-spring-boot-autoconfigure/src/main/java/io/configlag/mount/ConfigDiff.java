@@ -29,10 +29,11 @@ public record ConfigDiff(Set<String> added, Set<String> changed, Set<String> rem
 		Set<String> changed = new LinkedHashSet<>();
 		Set<String> removed = new LinkedHashSet<>();
 		after.forEach((key, value) -> {
-			if (!before.containsKey(key)) {
+			Object old = before.get(key);
+			if (old == null && !before.containsKey(key)) {
 				added.add(key);
 			}
-			else if (!Objects.equals(ConfigSnapshot.asString(before.get(key)), ConfigSnapshot.asString(value))) {
+			else if (old != value && !Objects.equals(ConfigSnapshot.asString(old), ConfigSnapshot.asString(value))) {
 				changed.add(key);
 			}
 		});

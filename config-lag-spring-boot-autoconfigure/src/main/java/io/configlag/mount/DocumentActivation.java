@@ -1,6 +1,8 @@
 package io.configlag.mount;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -12,9 +14,10 @@ import org.springframework.boot.context.properties.bind.PropertySourcesPlacehold
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.Profiles;
-import org.springframework.core.env.PropertySource;
 import org.springframework.util.ObjectUtils;
 
 /**
@@ -35,6 +38,11 @@ import org.springframework.util.ObjectUtils;
  * its default profiles when none is active, which is what Boot's
  * {@code Profiles.isAccepted} and {@link Environment#acceptsProfiles(Profiles)} both
  * test.
+ * <p>
+ * Only the document's properties under {@code spring.config.activate} are handed to the
+ * binder, picked by the {@link ConfigurationPropertyName} Boot maps each name to: a
+ * binder over the whole document would first map every one of its names (the cache of
+ * Boot's adapter), which costs more than a reload of the file does otherwise.
  *
  * @author The config-lag developers
  */
@@ -42,6 +50,8 @@ final class DocumentActivation {
 
 	private static final ConfigurationPropertyName ON_PROFILE = ConfigurationPropertyName
 		.of("spring.config.activate.on-profile");
+
+	private static final ConfigurationPropertyName ACTIVATE = ConfigurationPropertyName.of("spring.config.activate");
 
 	private static final ConfigurationPropertyName ON_CLOUD_PLATFORM = ConfigurationPropertyName
 		.of("spring.config.activate.on-cloud-platform");
@@ -61,8 +71,13 @@ final class DocumentActivation {
 	 * @throws ConfigLoadException if its activation properties cannot be bound or its
 	 * profile expression is invalid
 	 */
-	boolean isActive(PropertySource<?> document, String format, Path visible) {
-		Binder binder = new Binder(ConfigurationPropertySources.from(document),
+	boolean isActive(EnumerablePropertySource<?> document, String format, Path visible) {
+		Map<String, Object> activation = activationProperties(document);
+		if (activation.isEmpty()) {
+			return true;
+		}
+		Binder binder = new Binder(
+				ConfigurationPropertySources.from(new MapPropertySource(document.getName(), activation)),
 				new PropertySourcesPlaceholdersResolver(this.environment));
 		CloudPlatform onCloudPlatform = bind(binder, ON_CLOUD_PLATFORM, CloudPlatform.class, format, visible);
 		String[] onProfile = bind(binder, ON_PROFILE, String[].class, format, visible);
@@ -80,6 +95,30 @@ final class DocumentActivation {
 			// is not chained
 			throw new ConfigLoadException(visible, "Invalid " + format + " in '" + visible + "': " + ON_PROFILE
 					+ " is not a valid profile expression");
+		}
+	}
+
+	/*
+	 * Return the document's properties whose names Boot maps under {@code
+	 * spring.config.activate}, as its default property mapper maps them.
+	 */
+	private static Map<String, Object> activationProperties(EnumerablePropertySource<?> document) {
+		Map<String, Object> activation = new LinkedHashMap<>();
+		for (String name : document.getPropertyNames()) {
+			Object value = document.getProperty(name);
+			if (value != null && ACTIVATE.isAncestorOf(configurationPropertyName(name))) {
+				activation.put(name, value);
+			}
+		}
+		return activation;
+	}
+
+	private static ConfigurationPropertyName configurationPropertyName(String name) {
+		try {
+			return ConfigurationPropertyName.adapt(name, '.');
+		}
+		catch (RuntimeException ex) {
+			return ConfigurationPropertyName.EMPTY;
 		}
 	}
 

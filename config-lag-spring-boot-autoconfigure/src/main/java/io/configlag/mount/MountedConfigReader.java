@@ -17,6 +17,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +41,13 @@ import org.springframework.util.StringUtils;
  * import reads it. A directory written by the kubelet's atomic writer is read through its
  * {@code ..data} link so that one consistent version is read even while the kubelet swaps
  * it.
+ * <p>
+ * Content decides: a file whose bytes are the same as at the previous read is not parsed
+ * again, its properties from that read (an immutable map) are used as they are. A reload
+ * of an unchanged volume therefore reads and hashes the files but parses nothing, and a
+ * change to one file parses that file only. A file's documents are thus activated (by
+ * profile and cloud platform) when its content is first read, as Spring Boot activates
+ * the documents of its config data once, at start-up.
  *
  * @author The config-lag developers
  */
@@ -58,6 +67,8 @@ public final class MountedConfigReader {
 	private final long maxFileSize;
 
 	private final MountedFileParser parser;
+
+	private volatile Map<Path, ParsedFile> lastParsed = Map.of();
 
 	/**
 	 * Create a new reader.
@@ -89,8 +100,9 @@ public final class MountedConfigReader {
 		MessageDigest digest = sha256();
 		Map<String, Object> properties = new LinkedHashMap<>();
 		List<PathState> states = new ArrayList<>(this.paths.size());
+		Map<Path, ParsedFile> parsed = new HashMap<>();
 		for (WatchedPath path : this.paths) {
-			PathContent content = readPath(path);
+			PathContent content = readPath(path, parsed);
 			digest.update(path.location().getBytes(StandardCharsets.UTF_8));
 			digest.update((byte) 0);
 			digest.update(content.digest());
@@ -98,6 +110,7 @@ public final class MountedConfigReader {
 			states.add(content.state());
 		}
 		String version = HexFormat.of().formatHex(digest.digest(), 0, 6);
+		this.lastParsed = parsed;
 		return new ConfigSnapshot(properties, version, states);
 	}
 
@@ -110,7 +123,7 @@ public final class MountedConfigReader {
 		return Files.isSymbolicLink(directory.resolve(DATA_LINK));
 	}
 
-	private PathContent readPath(WatchedPath watched) {
+	private PathContent readPath(WatchedPath watched, Map<Path, ParsedFile> parsed) {
 		Path path = watched.path();
 		if (!exists(path)) {
 			if (watched.optional()) {
@@ -122,8 +135,8 @@ public final class MountedConfigReader {
 		for (int attempt = 1;; attempt++) {
 			VolumeVersion version = VolumeVersion.of(path);
 			try {
-				PathContent content = (Files.isDirectory(path)) ? readDirectory(watched, version)
-						: readSingleFile(watched, version);
+				PathContent content = (Files.isDirectory(path)) ? readDirectory(watched, version, parsed)
+						: readSingleFile(watched, version, parsed);
 				if (version == null || version.isCurrent()) {
 					return content;
 				}
@@ -158,7 +171,8 @@ public final class MountedConfigReader {
 		return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
 	}
 
-	private PathContent readDirectory(WatchedPath watched, @Nullable VolumeVersion version) {
+	private PathContent readDirectory(WatchedPath watched, @Nullable VolumeVersion version,
+			Map<Path, ParsedFile> parsedFiles) {
 		Path root = (version != null) ? version.target() : watched.path();
 		Map<String, Path> files = findFiles(watched.path(), root);
 		if (version != null) {
@@ -172,10 +186,11 @@ public final class MountedConfigReader {
 			Path file = entry.getValue();
 			Path visible = watched.path().resolve(entry.getKey());
 			byte[] content = readFile(visible, file);
+			byte[] fileDigest = sha256().digest(content);
 			digest.update(entry.getKey().getBytes(StandardCharsets.UTF_8));
 			digest.update((byte) 0);
-			digest.update(sha256().digest(content));
-			Map<String, Object> fileProperties = this.parser.parse(entry.getKey(), visible, content);
+			digest.update(fileDigest);
+			Map<String, Object> fileProperties = parse(entry.getKey(), visible, content, fileDigest, parsedFiles);
 			parsed.put(entry.getKey(), fileProperties);
 			if (MountedFileParser.isConfigTreeEntry(entry.getKey())) {
 				configTree.putAll(fileProperties);
@@ -198,7 +213,8 @@ public final class MountedConfigReader {
 		return new PathContent(state, properties, digest.digest());
 	}
 
-	private PathContent readSingleFile(WatchedPath watched, @Nullable VolumeVersion version) {
+	private PathContent readSingleFile(WatchedPath watched, @Nullable VolumeVersion version,
+			Map<Path, ParsedFile> parsedFiles) {
 		Path visible = watched.path();
 		boolean replaced = version != null && Files.isRegularFile(visible, LinkOption.NOFOLLOW_LINKS);
 		Path file = (version != null && !replaced) ? version.target().resolve(visible.getFileName()) : visible;
@@ -209,15 +225,30 @@ public final class MountedConfigReader {
 			throw new ConfigLoadException(visible, "Config path '" + visible + "' is neither a file nor a directory");
 		}
 		byte[] content = readFile(visible, file);
+		byte[] digest = sha256().digest(content);
 		String name = visible.getFileName().toString();
-		Map<String, Object> properties = this.parser.parse(name, visible, content);
+		Map<String, Object> properties = parse(name, visible, content, digest, parsedFiles);
 		if (MountedFileParser.isConfigTreeEntry(name) && !this.parser.isActiveConfigTree(properties, visible)) {
 			properties = Map.of();
 		}
 		Instant writtenAt = (version != null) ? version.writtenAt() : modifiedTime(file);
 		PathState state = new PathState(watched, PathKind.FILE, version != null, writtenAt, properties.size(),
 				List.of(name));
-		return new PathContent(state, properties, sha256().digest(content));
+		return new PathContent(state, properties, digest);
+	}
+
+	/*
+	 * Parse a file, or take its properties from the previous read if that read found the
+	 * same bytes in it, and record them for the next read.
+	 */
+	private Map<String, Object> parse(String relativeName, Path visible, byte[] content, byte[] digest,
+			Map<Path, ParsedFile> parsedFiles) {
+		ParsedFile previous = this.lastParsed.get(visible);
+		ParsedFile file = (previous != null && MessageDigest.isEqual(previous.digest(), digest)) ? previous
+				: new ParsedFile(digest,
+						Collections.unmodifiableMap(this.parser.parse(relativeName, visible, content)));
+		parsedFiles.put(visible, file);
+		return file.properties();
 	}
 
 	/*
@@ -365,6 +396,14 @@ public final class MountedConfigReader {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * The properties parsed from one file, with the digest of the bytes they were parsed
+	 * from.
+	 */
+	private record ParsedFile(byte[] digest, Map<String, Object> properties) {
+
 	}
 
 	private record PathContent(PathState state, Map<String, Object> properties, byte[] digest) {

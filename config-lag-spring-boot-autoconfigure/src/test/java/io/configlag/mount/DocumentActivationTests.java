@@ -81,6 +81,21 @@ class DocumentActivationTests {
 		assertThat(active.getString("token")).isEqualTo("abc");
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			spring.config.activate.onProfile: prod                  | 2
+			spring.config.activate.on-profile: [dev, prod]          | 2
+			spring.config.activate: {on-profile: prod}              | 2
+			spring.config.activate.on-profile: dev                  | 1
+			spring.config.activation.on-profile: dev                | 2
+			""")
+	void activationPropertiesAreFoundByTheNamesBootMapsThemTo(String activation, String expected) throws Exception {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.setActiveProfiles("prod");
+		ConfigSnapshot snapshot = read(environment, "a: 1\n---\n" + activation + "\na: 2\n");
+		assertThat(snapshot.getString("a")).isEqualTo(expected);
+	}
+
 	@Test
 	void unknownCloudPlatformIsAConfigLoadExceptionWithoutTheValue() throws Exception {
 		Path file = Files.writeString(this.temp.resolve("config.yaml"),

@@ -155,6 +155,24 @@ class MountedConfigReaderTests {
 	}
 
 	@Test
+	void fileWhoseContentIsUnchangedIsNotParsedAgain() {
+		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config"))
+			.write(Map.of("a.properties", "a.value=1\n", "b.yaml", "b:\n  value: 2\n"));
+		MountedConfigReader reader = new MountedConfigReader(WatchedPath.of(List.of(volume.directory().toString())),
+				1024 * 1024, new StandardEnvironment());
+		ConfigSnapshot first = reader.read();
+		volume.rewriteUnchanged();
+		ConfigSnapshot unchanged = reader.read();
+		assertThat(unchanged.version()).isEqualTo(first.version());
+		assertThat(unchanged.properties().get("a.value")).isSameAs(first.properties().get("a.value"));
+		assertThat(unchanged.properties().get("b.value")).isSameAs(first.properties().get("b.value"));
+		volume.update("a.properties", "a.value=3\n");
+		ConfigSnapshot changed = reader.read();
+		assertThat(changed.getString("a.value")).isEqualTo("3");
+		assertThat(changed.properties().get("b.value")).isSameAs(first.properties().get("b.value"));
+	}
+
+	@Test
 	void originsPointAtTheUserVisibleFileAndLine() {
 		KubeletVolume volume = KubeletVolume.configMap(this.temp.resolve("config"))
 			.write(Map.of("config.yaml", "app:\n  name: x\n"));
