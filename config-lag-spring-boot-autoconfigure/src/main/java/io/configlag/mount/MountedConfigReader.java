@@ -3,16 +3,11 @@ package io.configlag.mount;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -23,16 +18,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.BiConsumer;
 
 import io.configlag.mount.ConfigSnapshot.PathKind;
 import io.configlag.mount.ConfigSnapshot.PathState;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.util.StringUtils;
 
 /**
  * Reads the watched paths into a {@link ConfigSnapshot}. A directory is read like a
@@ -57,8 +48,6 @@ public final class MountedConfigReader {
 	 * The link the kubelet's atomic writer points at the current version of a volume.
 	 */
 	public static final String DATA_LINK = "..data";
-
-	private static final int MAX_DEPTH = 100;
 
 	private static final int MAX_SWAP_RETRIES = 5;
 
@@ -174,9 +163,9 @@ public final class MountedConfigReader {
 	private PathContent readDirectory(WatchedPath watched, @Nullable VolumeVersion version,
 			Map<Path, ParsedFile> parsedFiles) {
 		Path root = (version != null) ? version.target() : watched.path();
-		Map<String, Path> files = findFiles(watched.path(), root);
+		Map<String, Path> files = VolumeFiles.findFiles(watched.path(), root);
 		if (version != null) {
-			files.putAll(replacedKeys(watched.path()));
+			files.putAll(VolumeFiles.replacedKeys(watched.path()));
 		}
 		MessageDigest digest = sha256();
 		Map<String, Map<String, Object>> parsed = new LinkedHashMap<>();
@@ -249,80 +238,6 @@ public final class MountedConfigReader {
 						Collections.unmodifiableMap(this.parser.parse(relativeName, visible, content)));
 		parsedFiles.put(visible, file);
 		return file.properties();
-	}
-
-	/*
-	 * Return the keys of a kubelet volume whose user-visible link was replaced by a plain
-	 * file (an in-place edit such as {@code sed -i} renames a new file over the link):
-	 * what the application would read through that name is the file, not the version
-	 * {@code ..data} links to.
-	 */
-	private static Map<String, Path> replacedKeys(Path volume) {
-		Map<String, Path> replaced = new TreeMap<>();
-		try (DirectoryStream<Path> entries = Files.newDirectoryStream(volume)) {
-			for (Path entry : entries) {
-				if (!isHidden(entry) && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
-					replaced.put(entry.getFileName().toString(), entry);
-				}
-			}
-		}
-		catch (IOException ex) {
-			throw ioFailure(volume, ex);
-		}
-		return replaced;
-	}
-
-	private Map<String, Path> findFiles(Path visibleRoot, Path root) {
-		Map<String, Path> files = new TreeMap<>();
-		try {
-			walkVisible(root, (file, attributes) -> {
-				String relative = StringUtils.cleanPath(root.relativize(file).toString());
-				if (attributes.isSymbolicLink()) {
-					// Links are followed: a link's own attributes mean its target is
-					// missing
-					throw new ConfigLoadException(visibleRoot.resolve(relative),
-							"Config file '" + visibleRoot.resolve(relative) + "' is a dangling symbolic link");
-				}
-				if (attributes.isRegularFile()) {
-					files.put(relative, file);
-				}
-			});
-		}
-		catch (IOException ex) {
-			throw ioFailure(visibleRoot, ex);
-		}
-		return files;
-	}
-
-	/*
-	 * Walk a directory tree, following links, and hand every entry below the root that is
-	 * not hidden (directories included) to the consumer with its attributes. Hidden
-	 * directories are not entered.
-	 */
-	private static void walkVisible(Path root, BiConsumer<Path, BasicFileAttributes> consumer) throws IOException {
-		Files.walkFileTree(root, Set.of(FileVisitOption.FOLLOW_LINKS), MAX_DEPTH, new SimpleFileVisitor<>() {
-
-			@Override
-			public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
-				if (directory.equals(root)) {
-					return FileVisitResult.CONTINUE;
-				}
-				if (isHidden(directory)) {
-					return FileVisitResult.SKIP_SUBTREE;
-				}
-				consumer.accept(directory, attributes);
-				return FileVisitResult.CONTINUE;
-			}
-
-			@Override
-			public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-				if (!isHidden(file)) {
-					consumer.accept(file, attributes);
-				}
-				return FileVisitResult.CONTINUE;
-			}
-
-		});
 	}
 
 	/**

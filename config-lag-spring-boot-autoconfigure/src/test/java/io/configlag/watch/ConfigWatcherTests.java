@@ -173,7 +173,12 @@ class ConfigWatcherTests {
 			int before = ReloadEvents.of(context).size();
 			volume.update("config.yaml", "app:\n  name: two\n");
 			ReloadEvents.awaitApplied(context, 1);
+			// The metadata check may still see the tail of the forced swap (the old
+			// version
+			// directory going away) and reload once more: content decides, so that reload
+			// is UNCHANGED, never a second APPLIED
 			assertThat(ReloadEvents.of(context).since(before)).extracting(ConfigReloadResult::outcome)
+				.filteredOn((outcome) -> outcome != ReloadOutcome.UNCHANGED)
 				.containsExactly(ReloadOutcome.APPLIED);
 			assertThat(app.getName()).isEqualTo("two");
 		});
