@@ -3,7 +3,9 @@ package io.configlag;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
@@ -15,8 +17,9 @@ import org.springframework.util.Assert;
  * What one reload did. Keys are property names; values are never part of a result.
  * <p>
  * A result is built with {@link #builder(ReloadTrigger, Instant)} and one of the
- * {@link Builder#applied applied}, {@link Builder#unchanged unchanged} or
- * {@link Builder#rejected rejected} methods that end it.
+ * {@link Builder#applied applied}, {@link Builder#restartRequired(Duration) restart
+ * required}, {@link Builder#unchanged unchanged} or {@link Builder#rejected rejected}
+ * methods that end it.
  *
  * @author The config-lag developers
  */
@@ -40,6 +43,8 @@ public final class ConfigReloadResult {
 
 	private final Set<String> restartKeys;
 
+	private final Map<String, Set<String>> consumers;
+
 	private final Instant startedAt;
 
 	private final Duration duration;
@@ -58,12 +63,14 @@ public final class ConfigReloadResult {
 		this.added = builder.added;
 		this.changed = builder.changed;
 		this.removed = builder.removed;
-		this.notRebound = (outcome == ReloadOutcome.APPLIED) ? builder.notRebound : Set.of();
-		this.restartKeys = (outcome == ReloadOutcome.APPLIED) ? builder.restartKeys : Set.of();
+		boolean inEnvironment = outcome == ReloadOutcome.APPLIED || outcome == ReloadOutcome.RESTART_REQUIRED;
+		this.notRebound = inEnvironment ? builder.notRebound : Set.of();
+		this.restartKeys = inEnvironment ? builder.restartKeys : Set.of();
+		this.consumers = inEnvironment ? builder.consumers : Map.of();
 		this.startedAt = builder.startedAt;
 		this.duration = duration;
-		this.writtenAt = (outcome == ReloadOutcome.APPLIED) ? builder.writtenAt : null;
-		this.publishedAt = (outcome == ReloadOutcome.APPLIED) ? builder.publishedAt : null;
+		this.writtenAt = inEnvironment ? builder.writtenAt : null;
+		this.publishedAt = inEnvironment ? builder.publishedAt : null;
 		this.error = error;
 	}
 
@@ -157,11 +164,22 @@ public final class ConfigReloadResult {
 
 	/**
 	 * Return the changed keys that take effect only after a restart (see
-	 * {@code config.lag.strategy}).
+	 * {@code config.lag.strategy}): keys that Spring reads at start-up, keys that no live
+	 * consumer took, and keys of beans that cannot be rebound.
 	 * @return the keys, sorted
 	 */
 	public Set<String> restartKeys() {
 		return this.restartKeys;
+	}
+
+	/**
+	 * Return, for each changed key that a live consumer took, the consumers that took it,
+	 * named {@code kind:name} (such as {@code bean:appProperties}, {@code refresh-scope},
+	 * {@code logging}, {@code datasource:dataSource} or {@code ssl-bundle:server}).
+	 * @return key to consumer names, sorted
+	 */
+	public Map<String, Set<String>> consumers() {
+		return this.consumers;
 	}
 
 	/**
@@ -248,6 +266,7 @@ public final class ConfigReloadResult {
 			.append("changed", this.changed)
 			.append("removed", this.removed)
 			.append("restartKeys", this.restartKeys)
+			.append("consumers", this.consumers)
 			.append("duration", this.duration)
 			.append("error", this.error)
 			.toString();
@@ -275,6 +294,8 @@ public final class ConfigReloadResult {
 		private Set<String> notRebound = Set.of();
 
 		private Set<String> restartKeys = Set.of();
+
+		private Map<String, Set<String>> consumers = Map.of();
 
 		private @Nullable Instant writtenAt;
 
@@ -325,6 +346,18 @@ public final class ConfigReloadResult {
 		}
 
 		/**
+		 * Set the live consumers that took the changed keys.
+		 * @param consumers key to the names of its consumers
+		 * @return this builder
+		 */
+		public Builder consumers(Map<String, Set<String>> consumers) {
+			Map<String, Set<String>> sorted = new TreeMap<>();
+			consumers.forEach((key, names) -> sorted.put(key, sorted(names)));
+			this.consumers = Collections.unmodifiableMap(sorted);
+			return this;
+		}
+
+		/**
 		 * Set when the content read was written to disk and when it was published.
 		 * @param writtenAt the write time, if known
 		 * @param publishedAt the publication time, if known
@@ -343,6 +376,16 @@ public final class ConfigReloadResult {
 		 */
 		public ConfigReloadResult applied(Duration duration) {
 			return new ConfigReloadResult(this, ReloadOutcome.APPLIED, duration, null);
+		}
+
+		/**
+		 * End with the version read in the {@code Environment} but none of its changes
+		 * taken by a live consumer: they take effect after a restart.
+		 * @param duration how long the reload took
+		 * @return the result
+		 */
+		public ConfigReloadResult restartRequired(Duration duration) {
+			return new ConfigReloadResult(this, ReloadOutcome.RESTART_REQUIRED, duration, null);
 		}
 
 		/**

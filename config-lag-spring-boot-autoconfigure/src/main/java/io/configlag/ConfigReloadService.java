@@ -1,6 +1,7 @@
 package io.configlag;
 
 import java.util.List;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -44,6 +45,13 @@ public interface ConfigReloadService {
 	 * @return the last applied result, or {@code null} if none applied yet
 	 */
 	@Nullable ConfigReloadResult getLastSuccess();
+
+	/**
+	 * Return the keys changed since the application started that take effect only after a
+	 * restart (Spring reads them at start-up, or no live consumer took them).
+	 * @return the keys, sorted, empty if none
+	 */
+	Set<String> getRestartKeys();
 
 	/**
 	 * Return how many reloads ended with the given outcome since the application started.

@@ -13,6 +13,12 @@ public enum ReloadOutcome {
 	APPLIED,
 
 	/**
+	 * A new version was read and is in the {@code Environment}, but no live consumer took
+	 * any of its changes: they take effect when the application restarts.
+	 */
+	RESTART_REQUIRED,
+
+	/**
 	 * The content read has no property changes.
 	 */
 	UNCHANGED,

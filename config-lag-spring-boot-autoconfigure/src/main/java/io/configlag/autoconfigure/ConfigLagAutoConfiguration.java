@@ -15,6 +15,7 @@ import io.configlag.reload.PropertiesBeanRebinder;
 import io.configlag.reload.ReloadApplier;
 import io.configlag.reload.ReloadConsistency;
 import io.configlag.reload.ReloadExecution;
+import io.configlag.reload.RestartKeys;
 import io.configlag.reload.RestartStrategy;
 import io.configlag.reload.StartupChecks;
 import io.configlag.reload.ValueObjectBeans;
@@ -70,7 +71,9 @@ public final class ConfigLagAutoConfiguration {
 		appliers.orderedStream().forEach(all::add);
 		return new ConfigReloader(environment, reader,
 				new PropertiesBeanRebinder(context, properties.getReload().getNeverRebind()), all, context,
-				execution.getIfAvailable(() -> ReloadExecution.DIRECT), consistency, Clock.systemUTC());
+				execution.getIfAvailable(() -> ReloadExecution.DIRECT), consistency,
+				new RestartKeys(properties.getReload().getRestartKeys(), properties.getReload().getLiveKeys()),
+				Clock.systemUTC());
 	}
 
 	@Bean

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.configlag.reload.RestartKeys;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -135,12 +137,42 @@ public class ConfigLagProperties {
 		 */
 		private List<String> neverRebind = new ArrayList<>(List.of("com.zaxxer.hikari.HikariDataSource"));
 
+		/**
+		 * Keys that the application reads only when it starts, so that a change to them
+		 * is reported as requiring a restart even when a bean was rebound ('name' or
+		 * 'name.*' for the name and everything below it).
+		 */
+		private List<String> restartKeys = new ArrayList<>(RestartKeys.DEFAULT_RESTART_KEYS);
+
+		/**
+		 * Keys that the application reads from the Environment each time it uses them, so
+		 * that a change to them is in effect once it is in the Environment ('name' or
+		 * 'name.*' for the name and everything below it).
+		 */
+		private List<String> liveKeys = new ArrayList<>();
+
 		public List<String> getNeverRebind() {
 			return this.neverRebind;
 		}
 
 		public void setNeverRebind(List<String> neverRebind) {
 			this.neverRebind = neverRebind;
+		}
+
+		public List<String> getRestartKeys() {
+			return this.restartKeys;
+		}
+
+		public void setRestartKeys(List<String> restartKeys) {
+			this.restartKeys = restartKeys;
+		}
+
+		public List<String> getLiveKeys() {
+			return this.liveKeys;
+		}
+
+		public void setLiveKeys(List<String> liveKeys) {
+			this.liveKeys = liveKeys;
 		}
 
 	}

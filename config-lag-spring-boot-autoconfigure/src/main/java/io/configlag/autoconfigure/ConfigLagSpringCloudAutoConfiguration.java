@@ -13,7 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
 import org.springframework.cloud.context.scope.refresh.RefreshScope;
 import org.springframework.cloud.logging.LoggingRebinder;
-import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
@@ -49,8 +49,8 @@ public final class ConfigLagSpringCloudAutoConfiguration {
 
 	@Bean
 	RefreshScopeApplier configLagRefreshScopeApplier(ObjectProvider<RefreshScope> refreshScope,
-			ApplicationEventPublisher publisher) {
-		return new RefreshScopeApplier(refreshScope, publisher);
+			ConfigurableApplicationContext context) {
+		return new RefreshScopeApplier(refreshScope, context, context.getBeanFactory());
 	}
 
 	@Bean

@@ -2,10 +2,12 @@ package io.configlag.cloud;
 
 import java.util.Set;
 
+import io.configlag.reload.LiveConsumers;
 import io.configlag.reload.ReloadApplier;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.context.scope.refresh.RefreshScope;
 import org.springframework.context.ApplicationEventPublisher;
@@ -31,23 +33,31 @@ public final class RefreshScopeApplier implements ReloadApplier {
 
 	private final ApplicationEventPublisher publisher;
 
+	private final RefreshScopeKeys keys;
+
 	private volatile @Nullable RefreshScope resolved;
 
 	/**
 	 * Create a new instance.
 	 * @param refreshScope the refresh scope, if Spring Cloud registered one
 	 * @param publisher the event publisher
+	 * @param beanFactory the bean factory, to find what refresh-scoped beans read
 	 */
-	public RefreshScopeApplier(ObjectProvider<RefreshScope> refreshScope, ApplicationEventPublisher publisher) {
+	public RefreshScopeApplier(ObjectProvider<RefreshScope> refreshScope, ApplicationEventPublisher publisher,
+			ConfigurableListableBeanFactory beanFactory) {
 		this.refreshScope = refreshScope;
 		this.publisher = publisher;
+		this.keys = new RefreshScopeKeys(beanFactory);
 	}
 
 	@Override
-	public void apply(Set<String> keys) {
+	public void apply(Set<String> keys, LiveConsumers consumers) {
 		RefreshScope scope = refreshScope();
 		if (scope != null) {
 			scope.refreshAll();
+			for (RefreshScopeKeys.BeanKeys reader : this.keys.readersOf(keys)) {
+				consumers.took("refresh-scope:" + reader.beanName(), reader.keys());
+			}
 		}
 		this.publisher.publishEvent(new EnvironmentChangeEvent(this, keys));
 	}

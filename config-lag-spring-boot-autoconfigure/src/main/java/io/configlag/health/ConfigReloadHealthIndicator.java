@@ -95,7 +95,7 @@ public final class ConfigReloadHealthIndicator extends AbstractHealthIndicator
 	}
 
 	private static String lowerCase(Enum<?> value) {
-		return value.name().toLowerCase(Locale.ROOT);
+		return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 }

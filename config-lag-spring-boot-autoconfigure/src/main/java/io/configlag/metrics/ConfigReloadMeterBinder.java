@@ -39,6 +39,8 @@ public final class ConfigReloadMeterBinder implements MeterBinder, ApplicationLi
 
 	static final String WATCHED_FILES = "config.reload.watched.files";
 
+	static final String RESTART_KEYS = "config.reload.restart.keys";
+
 	private static final Duration MINIMUM_EXPECTED_LAG = Duration.ofMillis(1);
 
 	private static final Duration MAXIMUM_EXPECTED_LAG = Duration.ofMinutes(10);
@@ -72,6 +74,9 @@ public final class ConfigReloadMeterBinder implements MeterBinder, ApplicationLi
 		Gauge.builder(WATCHED_FILES, this.service, ConfigReloadMeterBinder::watchedFiles)
 			.description("Number of files read from the watched paths")
 			.register(registry);
+		Gauge.builder(RESTART_KEYS, this.service, (service) -> service.getRestartKeys().size())
+			.description("Number of keys changed since start-up that take effect only after a restart")
+			.register(registry);
 		updateInfo(registry, this.service.getCurrentVersion());
 	}
 
@@ -79,7 +84,8 @@ public final class ConfigReloadMeterBinder implements MeterBinder, ApplicationLi
 	public synchronized void onApplicationEvent(ConfigReloadedEvent event) {
 		MeterRegistry registry = this.registry;
 		ConfigReloadResult result = event.getResult();
-		if (registry == null || result.outcome() != ReloadOutcome.APPLIED) {
+		if (registry == null
+				|| (result.outcome() != ReloadOutcome.APPLIED && result.outcome() != ReloadOutcome.RESTART_REQUIRED)) {
 			return;
 		}
 		if (result.lag() != null) {

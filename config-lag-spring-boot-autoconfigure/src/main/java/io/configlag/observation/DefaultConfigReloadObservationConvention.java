@@ -65,7 +65,7 @@ public final class DefaultConfigReloadObservationConvention
 	}
 
 	private static String lowerCase(Enum<?> value) {
-		return value.name().toLowerCase(Locale.ROOT);
+		return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 }

@@ -5,11 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,6 +32,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MutablePropertySources;
@@ -74,6 +78,8 @@ public final class ConfigReloader {
 
 	private final CandidateSources candidates;
 
+	private final RestartKeys restartKeys;
+
 	private final Clock clock;
 
 	private final ReentrantLock lock = new ReentrantLock();
@@ -84,11 +90,13 @@ public final class ConfigReloader {
 
 	private volatile @Nullable ConfigReloadResult lastSuccess;
 
+	private volatile Set<String> restartKeysSinceStart = Set.of();
+
 	private @Nullable String lastLoggedError;
 
 	public ConfigReloader(ConfigurableEnvironment environment, MountedConfigReader reader,
 			PropertiesBeanRebinder rebinder, List<ReloadApplier> appliers, ApplicationEventPublisher publisher,
-			ReloadExecution execution, ReloadConsistency consistency, Clock clock) {
+			ReloadExecution execution, ReloadConsistency consistency, RestartKeys restartKeys, Clock clock) {
 		this.environment = environment;
 		this.reader = reader;
 		this.rebinder = rebinder;
@@ -96,6 +104,7 @@ public final class ConfigReloader {
 		this.publisher = publisher;
 		this.execution = execution;
 		this.consistency = consistency;
+		this.restartKeys = restartKeys;
 		this.clock = clock;
 		this.candidates = new CandidateSources(environment);
 		for (ReloadOutcome outcome : ReloadOutcome.values()) {
@@ -144,6 +153,15 @@ public final class ConfigReloader {
 		return this.lastSuccess;
 	}
 
+	/**
+	 * Return the keys changed since the application started that take effect only after a
+	 * restart.
+	 * @return the keys, sorted
+	 */
+	public Set<String> getRestartKeys() {
+		return this.restartKeysSinceStart;
+	}
+
 	public long getCount(ReloadOutcome outcome) {
 		return this.counts.get(outcome).get();
 	}
@@ -177,29 +195,82 @@ public final class ConfigReloader {
 		MutablePropertySources candidate = this.candidates.of(next);
 		PropertiesBeanRebinder.Prepared prepared;
 		Set<String> keys;
+		Map<String, Set<String>> referencedBy = new LinkedHashMap<>();
 		try {
-			keys = this.placeholders.expand(diff.keys(), candidate);
+			keys = this.placeholders.expand(diff.keys(), candidate, referencedBy);
 			prepared = this.rebinder.prepare(keys, candidate);
+			validateInAppliers(keys, candidate);
 		}
 		catch (RuntimeException ex) {
 			return rejected(trigger, previous, startedAt, start, ex, diff);
 		}
 		AtomicReference<MountedConfigPropertySource.@Nullable Published> replaced = new AtomicReference<>();
+		LiveConsumers consumers = LiveConsumers.recording();
 		try {
 			this.consistency.exclusively(() -> {
 				replaced.set(live.publish(next));
 				prepared.apply();
 			});
-			applyToContext(keys);
+			applyToContext(keys, consumers);
 		}
 		catch (RuntimeException ex) {
 			rollback(live, replaced.get(), prepared, keys);
 			return rejected(trigger, previous, startedAt, start, ex, diff);
 		}
-		return finish(result.keys(diff.added(), diff.changed(), diff.removed())
-			.restartRequired(prepared.notRebindable(), prepared.notRebindableKeys())
-			.times(next.lastWritten(), diff.keys().contains(PUBLISHED_AT) ? publishedAt(next) : null)
-			.applied(since(start)));
+		Set<String> restart = restartKeys(keys, referencedBy, prepared, consumers);
+		result.keys(diff.added(), diff.changed(), diff.removed())
+			.consumers(consumers.byKey())
+			.restartRequired(prepared.notRebindable(), restart)
+			.times(next.lastWritten(), diff.keys().contains(PUBLISHED_AT) ? publishedAt(next) : null);
+		Set<String> changed = withoutMetadata(keys);
+		boolean noneLive = !changed.isEmpty() && restart.containsAll(changed);
+		return finish(noneLive ? result.restartRequired(since(start)) : result.applied(since(start)));
+	}
+
+	private void validateInAppliers(Set<String> keys, MutablePropertySources candidate) {
+		Binder binder = null;
+		for (ReloadApplier applier : this.appliers) {
+			binder = (binder != null) ? binder : this.rebinder.binderFor(candidate);
+			applier.validate(keys, binder);
+		}
+	}
+
+	/*
+	 * The changed keys that take effect only after a restart: those of beans that cannot
+	 * be rebound, those that Spring reads at start-up, and those that no live consumer
+	 * took. A key that others refer to through placeholders is live when one of them is.
+	 */
+	private Set<String> restartKeys(Set<String> keys, Map<String, Set<String>> referencedBy,
+			PropertiesBeanRebinder.Prepared prepared, LiveConsumers consumers) {
+		prepared.recordLiveConsumers(consumers);
+		this.restartKeys.recordDeclaredLive(keys, consumers);
+		boolean found = true;
+		while (found) {
+			found = false;
+			for (Map.Entry<String, Set<String>> entry : referencedBy.entrySet()) {
+				if (!consumers.isLive(entry.getKey())) {
+					for (String referencing : entry.getValue()) {
+						if (consumers.isLive(referencing)) {
+							consumers.took("placeholder:" + referencing, Set.of(entry.getKey()));
+							found = true;
+							break;
+						}
+					}
+				}
+			}
+		}
+		Set<String> restart = new TreeSet<>(this.restartKeys.requiringRestart(withoutMetadata(keys), consumers));
+		restart.addAll(prepared.notRebindableKeys());
+		return restart;
+	}
+
+	private static Set<String> withoutMetadata(Set<String> keys) {
+		if (!keys.contains(PUBLISHED_AT)) {
+			return keys;
+		}
+		Set<String> withoutMetadata = new TreeSet<>(keys);
+		withoutMetadata.remove(PUBLISHED_AT);
+		return withoutMetadata;
 	}
 
 	/*
@@ -230,9 +301,9 @@ public final class ConfigReloader {
 		return false;
 	}
 
-	private void applyToContext(Set<String> keys) {
+	private void applyToContext(Set<String> keys, LiveConsumers consumers) {
 		for (ReloadApplier applier : this.appliers) {
-			applier.apply(keys);
+			applier.apply(keys, consumers);
 		}
 	}
 
@@ -245,7 +316,7 @@ public final class ConfigReloader {
 				}
 				prepared.rollback();
 			});
-			applyToContext(keys);
+			applyToContext(keys, LiveConsumers.NONE);
 		}
 		catch (RuntimeException ex) {
 			String version = (replaced != null) ? replaced.snapshot().version() : live.getSnapshot().version();
@@ -275,20 +346,27 @@ public final class ConfigReloader {
 	private ConfigReloadResult finish(ConfigReloadResult result) {
 		this.counts.get(result.outcome()).incrementAndGet();
 		this.lastReload = result;
-		if (result.outcome() == ReloadOutcome.APPLIED) {
+		if (result.outcome() == ReloadOutcome.APPLIED || result.outcome() == ReloadOutcome.RESTART_REQUIRED) {
 			this.lastSuccess = result;
 			this.lastLoggedError = null;
 			if (logger.isInfoEnabled()) {
-				logger.info("Config version " + result.version() + " applied (was " + result.previousVersion()
+				String what = (result.outcome() == ReloadOutcome.APPLIED) ? " applied"
+						: " is in the Environment, but no live consumer took any of its changes";
+				logger.info("Config version " + result.version() + what + " (was " + result.previousVersion()
 						+ "; added " + names(result.added()) + ", changed " + names(result.changed()) + ", removed "
 						+ names(result.removed()) + "; lag " + millis(result.lag()) + ", took "
 						+ millis(result.duration()) + ")");
 			}
-			if (!result.notRebound().isEmpty()) {
-				logger.warn("Beans " + result.notRebound()
-						+ " cannot take the change live (live resources, direct consumers of constructor-bound beans)"
-						+ " and keep their values for " + names(result.restartKeys())
-						+ " until the application restarts (config.lag.strategy)");
+			if (!result.restartKeys().isEmpty()) {
+				Set<String> sinceStart = new TreeSet<>(this.restartKeysSinceStart);
+				sinceStart.addAll(result.restartKeys());
+				this.restartKeysSinceStart = Collections.unmodifiableSet(sinceStart);
+				logger.warn("Keys " + names(result.restartKeys()) + " of config version " + result.version()
+						+ " take effect only after a restart: Spring reads them at start-up, no live consumer took"
+						+ " them"
+						+ (result.notRebound().isEmpty() ? ""
+								: ", or beans " + result.notRebound() + " cannot take them live")
+						+ " (see config.lag.strategy, config.lag.reload.live-keys)");
 			}
 		}
 		else if (result.outcome() == ReloadOutcome.UNCHANGED && logger.isDebugEnabled()) {

@@ -1,6 +1,7 @@
 package io.configlag.reload;
 
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import io.configlag.ConfigReloadResult;
@@ -63,6 +64,11 @@ public final class DefaultConfigReloadService implements ConfigReloadService {
 	@Override
 	public @Nullable ConfigReloadResult getLastSuccess() {
 		return this.reloader.getLastSuccess();
+	}
+
+	@Override
+	public Set<String> getRestartKeys() {
+		return this.reloader.getRestartKeys();
 	}
 
 	@Override

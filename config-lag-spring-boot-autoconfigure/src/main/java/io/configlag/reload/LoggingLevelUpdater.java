@@ -1,5 +1,7 @@
 package io.configlag.reload;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -45,12 +47,14 @@ public final class LoggingLevelUpdater implements ReloadApplier {
 	/**
 	 * Apply the levels of the given keys as the environment now has them.
 	 * @param keys changed keys; those not under {@code logging.level.} are ignored
+	 * @param consumers where to record the keys applied
 	 */
 	@Override
-	public void apply(Set<String> keys) {
+	public void apply(Set<String> keys, LiveConsumers consumers) {
 		if (this.loggingSystem == null) {
 			return;
 		}
+		List<String> applied = new ArrayList<>();
 		for (String key : keys) {
 			if (key.startsWith(PREFIX) && key.length() > PREFIX.length()) {
 				String name = key.substring(PREFIX.length());
@@ -58,9 +62,11 @@ public final class LoggingLevelUpdater implements ReloadApplier {
 				LogLevel level = (value != null) ? parse(key, value) : null;
 				if (value == null || level != null) {
 					setLevel(name, level);
+					applied.add(key);
 				}
 			}
 		}
+		consumers.took("logging", applied);
 	}
 
 	private void setLevel(String name, @Nullable LogLevel level) {

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,20 @@ final class PlaceholderReferences {
 	 * @param sources the property sources of the new version
 	 * @return the keys whose resolved values may have changed
 	 */
-	synchronized Set<String> expand(Collection<String> changed, PropertySources sources) {
+	Set<String> expand(Collection<String> changed, PropertySources sources) {
+		return expand(changed, sources, new LinkedHashMap<>());
+	}
+
+	/**
+	 * Return the changed keys plus every key that refers to one of them, transitively,
+	 * and record which key refers to which.
+	 * @param changed the keys whose values changed
+	 * @param sources the property sources of the new version
+	 * @param referencedBy where to record, for a key, the keys that refer to it
+	 * @return the keys whose resolved values may have changed
+	 */
+	synchronized Set<String> expand(Collection<String> changed, PropertySources sources,
+			Map<String, Set<String>> referencedBy) {
 		List<Map<String, Set<String>>> references = new ArrayList<>();
 		Map<PropertySource<?>, Map<String, Set<String>>> seen = new IdentityHashMap<>();
 		for (PropertySource<?> source : sources) {
@@ -64,6 +78,7 @@ final class PlaceholderReferences {
 			String name = pending.pop();
 			for (Map<String, Set<String>> sourceReferences : references) {
 				for (String referencing : sourceReferences.getOrDefault(name, Set.of())) {
+					referencedBy.computeIfAbsent(name, (key) -> new LinkedHashSet<>()).add(referencing);
 					if (result.add(referencing)) {
 						pending.push(referencing);
 					}

@@ -133,7 +133,7 @@ public final class PropertiesBeanRebinder {
 				}
 			}
 		}
-		return new Prepared(rebinds, notRebindable, notRebindableKeys, this::recordBoundProperties);
+		return new Prepared(rebinds, notRebindable, notRebindableKeys, changedKeys, names, this::recordBoundProperties);
 	}
 
 	/**
@@ -251,6 +251,16 @@ public final class PropertiesBeanRebinder {
 	}
 
 	/**
+	 * Return a binder over the given candidate sources, with the context's conversion
+	 * services, for {@link ReloadApplier#validate appliers}.
+	 * @param candidate the candidate property sources
+	 * @return the binder
+	 */
+	Binder binderFor(PropertySources candidate) {
+		return this.binder.binderFor(candidate);
+	}
+
+	/**
 	 * Return the names of the {@code @ConfigurationProperties} beans this rebinder knows.
 	 * @return the bean names
 	 */
@@ -273,16 +283,44 @@ public final class PropertiesBeanRebinder {
 
 		private final Set<String> notRebindableKeys;
 
+		private final Collection<String> changedKeys;
+
+		private final List<ConfigurationPropertyName> names;
+
 		private final Consumer<RebindTargets.Target> recorder;
 
 		private final List<@Nullable Object> previous = new ArrayList<>();
 
 		private Prepared(List<Rebind> rebinds, Set<String> notRebindable, Set<String> notRebindableKeys,
+				Collection<String> changedKeys, List<ConfigurationPropertyName> names,
 				Consumer<RebindTargets.Target> recorder) {
 			this.rebinds = rebinds;
 			this.notRebindable = notRebindable;
 			this.notRebindableKeys = notRebindableKeys;
+			this.changedKeys = changedKeys;
+			this.names = names;
 			this.recorder = recorder;
+		}
+
+		/**
+		 * Record the rebound beans of the application's own classes as the live consumers
+		 * of their changed keys. Beans of Spring's projects (Spring Boot's
+		 * {@code ServerProperties}, {@code JpaProperties}, ...) are rebound too, so that
+		 * the {@code configprops} endpoint shows their new values, but Spring reads them
+		 * when the application starts and not afterwards.
+		 * @param consumers where to record
+		 */
+		void recordLiveConsumers(LiveConsumers consumers) {
+			for (Rebind rebind : this.rebinds) {
+				RebindTargets.Target target = rebind.target();
+				if (!isReadAtStartup(rebind.fresh().getClass())) {
+					consumers.took("bean:" + target.beanName(), target.affectedKeys(this.changedKeys, this.names));
+				}
+			}
+		}
+
+		private static boolean isReadAtStartup(Class<?> type) {
+			return type.getName().startsWith("org.springframework.");
 		}
 
 		/**

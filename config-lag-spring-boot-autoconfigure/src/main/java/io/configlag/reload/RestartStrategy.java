@@ -6,7 +6,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.configlag.ConfigReloadResult;
 import io.configlag.ConfigReloadedEvent;
-import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagProperties.Strategy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -17,12 +16,13 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Carries out {@code config.lag.strategy} when an applied change reached beans that
- * cannot be rebound live: after a random delay up to {@code config.lag.restart-delay},
- * either marks the liveness state {@link LivenessState#BROKEN broken} (so that the
- * Kubernetes liveness probe on {@code /actuator/health/liveness} restarts the pod) or
- * restarts the context in process ({@link ContextRestarter}: closes it and runs its
- * {@code SpringApplication} again with the same arguments; no actuator endpoint needed).
+ * Carries out {@code config.lag.strategy} when an applied change has keys that take
+ * effect only after a restart ({@link io.configlag.ConfigReloadResult#restartKeys()}):
+ * after a random delay up to {@code config.lag.restart-delay}, either marks the liveness
+ * state {@link LivenessState#BROKEN broken} (so that the Kubernetes liveness probe on
+ * {@code /actuator/health/liveness} restarts the pod) or restarts the context in process
+ * ({@link ContextRestarter}: closes it and runs its {@code SpringApplication} again with
+ * the same arguments; no actuator endpoint needed).
  *
  * @author The config-lag developers
  */
@@ -47,14 +47,13 @@ public final class RestartStrategy implements ApplicationListener<ConfigReloaded
 	@Override
 	public void onApplicationEvent(ConfigReloadedEvent event) {
 		ConfigReloadResult result = event.getResult();
-		if (this.strategy == Strategy.REFRESH || result.outcome() != ReloadOutcome.APPLIED
-				|| result.notRebound().isEmpty() || !this.scheduled.compareAndSet(false, true)) {
+		if (this.strategy == Strategy.REFRESH || result.restartKeys().isEmpty()
+				|| !this.scheduled.compareAndSet(false, true)) {
 			return;
 		}
 		long delay = ThreadLocalRandom.current().nextLong(Math.max(0, this.maxDelay.toMillis()) + 1);
-		logger.warn("Keys " + result.restartKeys() + " of beans " + result.notRebound()
-				+ " cannot be applied live; config.lag.strategy=" + this.strategy.name().toLowerCase() + " acts in "
-				+ delay + " ms");
+		logger.warn("Keys " + result.restartKeys() + " cannot be applied live; config.lag.strategy="
+				+ this.strategy.name().toLowerCase() + " acts in " + delay + " ms");
 		Thread thread = new Thread(() -> act(delay), "config-lag-restart");
 		thread.setDaemon(true);
 		thread.start();

@@ -152,7 +152,8 @@ class ValueObjectBeansTests {
 					service.reload();
 					assertThat(provider.current().user()).isEqualTo(user);
 				}
-				// the reader runs on its own schedule: give it time to read the last version
+				// the reader runs on its own schedule: give it time to read the last
+				// version
 				await().atMost(ReloadEvents.TIMEOUT).until(() -> seen.contains("u200"));
 			}
 			finally {

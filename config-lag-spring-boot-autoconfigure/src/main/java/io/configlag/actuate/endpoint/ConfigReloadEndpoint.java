@@ -97,7 +97,8 @@ public class ConfigReloadEndpoint {
 		String watchMode = (watch.mode() != WatchStatus.Mode.OFF) ? lowerCase(watch.mode()) : null;
 		return new ConfigReloadDescriptor(this.service.getCurrentVersion(), watchMode, WatchDescriptor.of(watch), paths,
 				describe(this.service.getLastReload(), showUnsanitized),
-				describe(this.service.getLastSuccess(), showUnsanitized), counts, this.service.getWarnings());
+				describe(this.service.getLastSuccess(), showUnsanitized), counts, this.service.getRestartKeys(),
+				this.service.getWarnings());
 	}
 
 	ReloadDescriptor reload(boolean showUnsanitized) {
@@ -133,7 +134,7 @@ public class ConfigReloadEndpoint {
 	}
 
 	private static String lowerCase(Enum<?> value) {
-		return value.name().toLowerCase(Locale.ROOT);
+		return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	/**
@@ -148,14 +149,17 @@ public class ConfigReloadEndpoint {
 	 * @param lastReload the last reload, whatever its outcome
 	 * @param lastSuccess the last reload that applied a new version
 	 * @param counts the number of reloads per outcome ({@code applied},
-	 * {@code unchanged}, {@code rejected}) since the application started
+	 * {@code restart-required}, {@code unchanged}, {@code rejected}) since the
+	 * application started
+	 * @param restartKeys the keys changed since the application started that take effect
+	 * only after a restart
 	 * @param warnings what keeps changes from reaching the application or delays them
 	 * ({@code subPath} mounts, non-atomic paths, beans that cannot be rebound live, a
 	 * fallback from file-system events to polling)
 	 */
 	public record ConfigReloadDescriptor(String version, @Nullable String watchMode, @Nullable WatchDescriptor watch,
 			List<PathDescriptor> paths, @Nullable ReloadDescriptor lastReload, @Nullable ReloadDescriptor lastSuccess,
-			Map<String, Long> counts, List<String> warnings) implements OperationResponseBody {
+			Map<String, Long> counts, Set<String> restartKeys, List<String> warnings) implements OperationResponseBody {
 
 	}
 
@@ -211,7 +215,9 @@ public class ConfigReloadEndpoint {
 	 *
 	 * @param time when the reload started
 	 * @param trigger what started it: {@code watch}, {@code poll} or {@code manual}
-	 * @param outcome {@code applied}, {@code unchanged} or {@code rejected}
+	 * @param outcome {@code applied}, {@code restart-required} (in the
+	 * {@code Environment}, but no live consumer took any of its changes),
+	 * {@code unchanged} or {@code rejected}
 	 * @param version the version in effect after the reload
 	 * @param previousVersion the version in effect before the reload
 	 * @param duration how long the reload took
@@ -224,20 +230,25 @@ public class ConfigReloadEndpoint {
 	 * changed key, sanitized unless {@code show-values} allows it
 	 * @param notRebound the {@code @ConfigurationProperties} beans that keep their values
 	 * until a restart
-	 * @param restartKeys the changed keys that those beans depend on (they take effect
-	 * after a restart, see {@code config.lag.strategy})
+	 * @param restartKeys the changed keys that take effect only after a restart (see
+	 * {@code config.lag.strategy}): Spring reads them at start-up, no live consumer took
+	 * them, or {@code notRebound} beans depend on them
+	 * @param consumers for each changed key that a live consumer took, the consumers that
+	 * took it ({@code bean:<name>}, {@code refresh-scope:<name>}, {@code logging}, ...)
 	 * @param error why the reload was rejected
 	 */
 	public record ReloadDescriptor(Instant time, String trigger, String outcome, String version, String previousVersion,
 			Duration duration, @Nullable Instant writtenAt, @Nullable Duration lag, Set<String> added,
 			Set<String> changed, Set<String> removed, Map<String, @Nullable Object> values, Set<String> notRebound,
-			Set<String> restartKeys, @Nullable String error) implements OperationResponseBody {
+			Set<String> restartKeys, Map<String, Set<String>> consumers,
+			@Nullable String error) implements OperationResponseBody {
 
 		static ReloadDescriptor of(ConfigReloadResult result, Map<String, @Nullable Object> values) {
 			return new ReloadDescriptor(result.startedAt(), lowerCase(result.trigger()), lowerCase(result.outcome()),
 					result.version(), result.previousVersion(), result.duration(), result.writtenAt(), result.lag(),
 					new TreeSet<>(result.added()), new TreeSet<>(result.changed()), new TreeSet<>(result.removed()),
-					values, new TreeSet<>(result.notRebound()), new TreeSet<>(result.restartKeys()), result.error());
+					values, new TreeSet<>(result.notRebound()), new TreeSet<>(result.restartKeys()), result.consumers(),
+					result.error());
 		}
 
 	}
