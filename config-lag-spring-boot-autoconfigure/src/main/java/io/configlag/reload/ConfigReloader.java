@@ -236,12 +236,14 @@ public final class ConfigReloader {
 	}
 
 	/*
-	 * The changed keys that take effect only after a restart: those of beans that cannot
-	 * be rebound, those that Spring reads at start-up, and those that no live consumer
-	 * took. A key that others refer to through placeholders is live when one of them is.
+	 * The changed keys that take effect only after a restart: those that Spring reads at
+	 * start-up, those that no live consumer took, and those of beans that cannot be
+	 * rebound unless an applier took them (the credentials of a connection pool). A key
+	 * that others refer to through placeholders is live when one of them is.
 	 */
 	private Set<String> restartKeys(Set<String> keys, Map<String, Set<String>> referencedBy,
 			PropertiesBeanRebinder.Prepared prepared, LiveConsumers consumers) {
+		Set<String> takenByAppliers = consumers.byKey().keySet();
 		prepared.recordLiveConsumers(consumers);
 		this.restartKeys.recordDeclaredLive(keys, consumers);
 		boolean found = true;
@@ -260,7 +262,11 @@ public final class ConfigReloader {
 			}
 		}
 		Set<String> restart = new TreeSet<>(this.restartKeys.requiringRestart(withoutMetadata(keys), consumers));
-		restart.addAll(prepared.notRebindableKeys());
+		for (String key : prepared.notRebindableKeys()) {
+			if (!takenByAppliers.contains(key)) {
+				restart.add(key);
+			}
+		}
 		return restart;
 	}
 
