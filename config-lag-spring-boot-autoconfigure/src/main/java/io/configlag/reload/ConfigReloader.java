@@ -223,7 +223,8 @@ public final class ConfigReloader {
 			.restartRequired(prepared.notRebindable(), restart)
 			.times(next.lastWritten(), diff.keys().contains(PUBLISHED_AT) ? publishedAt(next) : null);
 		Set<String> changed = withoutMetadata(keys);
-		boolean noneLive = !changed.isEmpty() && restart.containsAll(changed);
+		boolean noneLive = !changed.isEmpty()
+				&& changed.stream().noneMatch((key) -> consumers.isLive(key) && !this.restartKeys.isStartupKey(key));
 		return finish(noneLive ? result.restartRequired(since(start)) : result.applied(since(start)));
 	}
 

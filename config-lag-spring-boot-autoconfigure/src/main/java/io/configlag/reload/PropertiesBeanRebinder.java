@@ -307,15 +307,19 @@ public final class PropertiesBeanRebinder {
 		 * of their changed keys. Beans of Spring's projects (Spring Boot's
 		 * {@code ServerProperties}, {@code JpaProperties}, ...) are rebound too, so that
 		 * the {@code configprops} endpoint shows their new values, but Spring reads them
-		 * when the application starts and not afterwards.
+		 * when the application starts and not afterwards, except for a few keys that
+		 * Spring Boot reads each time it uses them
+		 * ({@link RestartKeys#BOOT_KEYS_READ_ON_USE}).
 		 * @param consumers where to record
 		 */
 		void recordLiveConsumers(LiveConsumers consumers) {
 			for (Rebind rebind : this.rebinds) {
 				RebindTargets.Target target = rebind.target();
-				if (!isReadAtStartup(rebind.fresh().getClass())) {
-					consumers.took("bean:" + target.beanName(), target.affectedKeys(this.changedKeys, this.names));
+				List<String> keys = target.affectedKeys(this.changedKeys, this.names);
+				if (isReadAtStartup(rebind.fresh().getClass())) {
+					keys = keys.stream().filter(RestartKeys::isReadOnUseBySpringBoot).toList();
 				}
+				consumers.took("bean:" + target.beanName(), keys);
 			}
 		}
 

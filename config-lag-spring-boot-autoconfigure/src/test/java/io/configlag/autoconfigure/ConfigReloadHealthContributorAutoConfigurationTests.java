@@ -48,8 +48,8 @@ class ConfigReloadHealthContributorAutoConfigurationTests {
 		this.runner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ConfigLagAutoConfiguration.class,
 					ConfigReloadHealthContributorAutoConfiguration.class))
-			.withPropertyValues("config.lag.paths=" + this.config.directory(), "config.lag.watch.mode=polling",
-					"config.lag.watch.poll-interval=1h");
+			.withPropertyValues("config.lag.paths=" + this.config.directory(), "config.lag.reload.live-keys=app.*,db.*",
+					"config.lag.watch.mode=polling", "config.lag.watch.poll-interval=1h");
 	}
 
 	@Test

@@ -68,8 +68,8 @@ class ConfigReloadMetricsAutoConfigurationTests {
 					ConfigReloadMetricsAutoConfiguration.class, ConfigReloadObservationAutoConfiguration.class,
 					MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
 					CompositeMeterRegistryAutoConfiguration.class, ObservationAutoConfiguration.class))
-			.withPropertyValues("config.lag.paths=" + this.config.directory(), "config.lag.watch.mode=polling",
-					"config.lag.watch.poll-interval=1h");
+			.withPropertyValues("config.lag.paths=" + this.config.directory(), "config.lag.reload.live-keys=app.*,db.*",
+					"config.lag.watch.mode=polling", "config.lag.watch.poll-interval=1h");
 	}
 
 	@Test
