@@ -73,6 +73,9 @@ public final class ConfigReloadHealthIndicator extends AbstractHealthIndicator
 			builder.withDetail("lastReload", last.startedAt());
 		}
 		builder.withDetail("stale", stale);
+		if (!this.service.getRestartKeys().isEmpty()) {
+			builder.withDetail("restartRequired", this.service.getRestartKeys());
+		}
 		WatchStatus watch = this.service.getWatchStatus();
 		if (watch.mode() != WatchStatus.Mode.OFF || watch.problem() != null) {
 			builder.withDetail("watchMode", lowerCase(watch.mode()));

@@ -127,6 +127,24 @@ class ConfigReloadMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void restartRequiredIsAnOutcomeAndTheRestartKeysAreCounted() {
+		this.runner.run((context) -> {
+			stopWatching(context);
+			ConfigReloader reloader = context.getBean(ConfigReloader.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("config.reload.restart.keys").gauge().value()).isZero();
+			this.config.write(Map.of("config.yaml", "app:\n  name: v0\nserver:\n  port: 9090\n  address: ::1\n"));
+			assertThat(reloader.reload(ReloadTrigger.MANUAL).outcome()).isEqualTo(ReloadOutcome.RESTART_REQUIRED);
+			assertThat(registry.get("config.reload")
+				.tags("outcome", "restart-required", "trigger", "manual")
+				.timer()
+				.count()).isOne();
+			assertThat(registry.get("config.reload.restart.keys").gauge().value()).isEqualTo(2);
+			assertThat(registry.get("config.reload.lag").timer().count()).isOne();
+		});
+	}
+
+	@Test
 	void observationCarriesWhatATracingSpanNeeds() {
 		this.runner.withUserConfiguration(RecordingHandlerConfiguration.class).run((context) -> {
 			stopWatching(context);
