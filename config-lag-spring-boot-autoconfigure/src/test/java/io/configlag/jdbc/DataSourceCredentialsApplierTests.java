@@ -1,299 +1,194 @@
 package io.configlag.jdbc;
 
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-import javax.sql.DataSource;
-
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import com.zaxxer.hikari.HikariDataSource;
-import io.configlag.ConfigReloadResult;
-import io.configlag.ReloadOutcome;
-import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
-import io.configlag.autoconfigure.ConfigLagDataSourceAutoConfiguration;
-import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
-import io.configlag.test.InjectsFaults;
-import io.configlag.test.KubeletVolume;
-import io.configlag.test.PostgresServer;
-import io.configlag.test.ReloadEvents;
-import org.junit.jupiter.api.AfterAll;
+import com.zaxxer.hikari.util.Credentials;
+import io.configlag.reload.LiveConsumers;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.cloud.autoconfigure.ConfigurationPropertiesRebinderAutoConfiguration;
-import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Database credentials rotated through a Secret volume reach Spring Boot's
- * auto-configured Hikari pool on a real PostgreSQL: the role's password (or the role
- * itself) changes in the database, the Secret follows, a failover drops every connection
- * of the application, and the pool reconnects with the new credentials, without a
- * restart, a new {@code DataSource} or a password in the output.
+ * Tests for {@link DataSourceCredentialsApplier}: which pair it determines from the
+ * {@code Environment}, which keys it takes, what it rejects. The pool is never started
+ * (HikariCP connects on first use); {@link DatabaseCredentialRotationTests} rotates
+ * credentials on a real PostgreSQL.
  */
-@ExtendWith(OutputCaptureExtension.class)
-@InjectsFaults
 class DataSourceCredentialsApplierTests {
 
-	private static final Duration RECOVERY = Duration.ofSeconds(10);
+	private static final String OLD_PASSWORD = "old-s3cr3t-password";
 
-	/**
-	 * HikariCP hands out a connection that was used less than 500 ms ago without checking
-	 * that it is alive ({@code com.zaxxer.hikari.aliveBypassWindowMs}); after a failover,
-	 * an error-free run starts once that window has passed for every connection the
-	 * failover killed.
-	 */
-	private static final Duration ALIVE_BYPASS_WINDOW = Duration.ofMillis(600);
+	private static final String NEW_PASSWORD = "new-s3cr3t-password";
 
-	private static final int QUERIES = 50;
+	private final Map<String, Object> volume = new LinkedHashMap<>();
 
-	private static final String PASSWORD_A = "pw-a-0d1f2e3c-initial";
+	private final StandardEnvironment environment = new StandardEnvironment();
 
-	private static final String PASSWORD_B = "pw-b-5e6f7a8b-rotated";
+	private HikariDataSource dataSource;
 
-	private static final String PASSWORD_C = "pw-c-9c0d1e2f-rotated";
-
-	private static final String PASSWORD_D = "pw-d-3a4b5c6d-new-role";
-
-	private static final List<String> PASSWORDS = List.of(PASSWORD_A, PASSWORD_B, PASSWORD_C, PASSWORD_D);
-
-	private static PostgresServer postgres;
-
-	@TempDir
-	Path temp;
-
-	private final List<Logger> debugLoggers = new ArrayList<>();
-
-	@BeforeAll
-	static void startPostgres() {
-		postgres = PostgresServer.start();
-	}
-
-	@AfterAll
-	static void stopPostgres() {
-		if (postgres != null) {
-			postgres.close();
-		}
-	}
+	private DataSourceCredentialsApplier applier;
 
 	@BeforeEach
-	void everyMessageIsChecked() {
-		for (String name : List.of("io.configlag", "com.zaxxer.hikari")) {
-			Logger logger = (Logger) LoggerFactory.getLogger(name);
-			logger.setLevel(Level.DEBUG);
-			this.debugLoggers.add(logger);
-		}
+	void createPool() {
+		this.environment.getPropertySources().addFirst(new MapPropertySource("volume", this.volume));
+		this.volume.put("spring.datasource.url", "jdbc:postgresql://127.0.0.1:1/app");
+		this.volume.put("spring.datasource.username", "app");
+		this.volume.put("spring.datasource.password", OLD_PASSWORD);
+		this.dataSource = new HikariDataSource();
+		this.dataSource.setJdbcUrl("jdbc:postgresql://127.0.0.1:1/app");
+		this.dataSource.setUsername("app");
+		this.dataSource.setPassword(OLD_PASSWORD);
+		this.applier = new DataSourceCredentialsApplier("dataSource", this.dataSource, this.environment, false);
 	}
 
 	@AfterEach
-	void restoreLogLevels() {
-		this.debugLoggers.forEach((logger) -> logger.setLevel(null));
+	void closePool() {
+		this.dataSource.close();
 	}
 
 	@Test
-	void rotatedPasswordReachesThePoolAfterAFailoverTwice(CapturedOutput output) {
-		postgres.createDatabase("orders", "orders", PASSWORD_A);
-		KubeletVolume secret = KubeletVolume.secret(this.temp.resolve("db"))
-			.write(Map.of("spring.datasource.username", "orders", "spring.datasource.password", PASSWORD_A));
-		runner(secret, "orders").run((context) -> {
-			HikariDataSource dataSource = context.getBean(HikariDataSource.class);
-			long startupDate = context.getStartupDate();
-			assertThat(currentUser(dataSource)).isEqualTo("orders");
-			int rotation = 0;
-			for (String password : List.of(PASSWORD_B, PASSWORD_C)) {
-				postgres.execute("ALTER ROLE orders PASSWORD '" + password + "'");
-				secret.update("spring.datasource.password", password);
-				ReloadEvents.awaitApplied(context, ++rotation);
-				ConfigReloadResult result = lastApplied(context);
-				assertThat(result.outcome()).isEqualTo(ReloadOutcome.APPLIED);
-				assertThat(result.changed()).containsExactly("spring.datasource.password");
-				assertThat(result.consumers()).containsEntry("spring.datasource.password",
-						Set.of("datasource:dataSource"));
-				assertThat(result.restartKeys()).isEmpty();
-				failover("orders");
-				awaitRecovery(dataSource, "orders");
-			}
-			assertThat(context.getBean(DataSource.class)).isSameAs(dataSource);
-			assertThat(context.getStartupDate()).isEqualTo(startupDate);
-			assertThat(context.isActive()).isTrue();
-			assertThat(dataSource.isClosed()).isFalse();
-		});
-		assertThat(output).contains("Data source 'dataSource' opens its new connections with the new password");
-		assertNoPasswordIn(output);
+	void newPasswordIsSetWithTheUsernameAndTheKeyIsRecorded() {
+		this.volume.put("spring.datasource.password", NEW_PASSWORD);
+		LiveConsumers consumers = validateAndApply("spring.datasource.password");
+		assertCredentials("app", NEW_PASSWORD);
+		assertThat(consumers.byKey())
+			.containsExactly(Map.entry("spring.datasource.password", Set.of("datasource:dataSource")));
 	}
 
 	@Test
-	void usernameAndPasswordRotatedTogetherReachThePoolAsOnePair(CapturedOutput output) {
-		postgres.createDatabase("billing", "billing", PASSWORD_A);
-		KubeletVolume secret = KubeletVolume.secret(this.temp.resolve("db"))
-			.write(Map.of("spring.datasource.username", "billing", "spring.datasource.password", PASSWORD_A));
-		runner(secret, "billing").run((context) -> {
-			HikariDataSource dataSource = context.getBean(HikariDataSource.class);
-			assertThat(currentUser(dataSource)).isEqualTo("billing");
-			postgres.execute("CREATE ROLE billing_blue LOGIN PASSWORD '" + PASSWORD_D + "' IN ROLE billing");
-			secret
-				.write(Map.of("spring.datasource.username", "billing_blue", "spring.datasource.password", PASSWORD_D));
-			ReloadEvents.awaitApplied(context, 1);
-			ConfigReloadResult result = lastApplied(context);
-			assertThat(result.changed()).containsExactly("spring.datasource.password", "spring.datasource.username");
-			assertThat(result.consumers()).containsEntry("spring.datasource.username", Set.of("datasource:dataSource"))
-				.containsEntry("spring.datasource.password", Set.of("datasource:dataSource"));
-			assertThat(result.restartKeys()).isEmpty();
-			// Connections already open keep working until the pool retires them
-			assertThat(backendsOf(dataSource, "billing")).isPositive();
-			postgres.execute("ALTER ROLE billing NOLOGIN");
-			failover("billing");
-			awaitRecovery(dataSource, "billing_blue");
-			assertThat(context.getBean(DataSource.class)).isSameAs(dataSource);
-		});
-		assertThat(output)
-			.contains("Data source 'dataSource' opens its new connections with the new username and password");
-		assertNoPasswordIn(output);
+	void usernameAndPasswordAreSetTogether() {
+		Credentials before = this.dataSource.getCredentials();
+		this.volume.put("spring.datasource.username", "app_blue");
+		this.volume.put("spring.datasource.password", NEW_PASSWORD);
+		LiveConsumers consumers = validateAndApply("spring.datasource.username", "spring.datasource.password");
+		assertThat(this.dataSource.getCredentials()).isNotSameAs(before);
+		assertCredentials("app_blue", NEW_PASSWORD);
+		assertThat(consumers.byKey()).containsOnlyKeys("spring.datasource.username", "spring.datasource.password");
 	}
 
 	@Test
-	void hikariCredentialsRotatedWithEvictionReplaceTheIdleConnectionsAtOnce(CapturedOutput output) {
-		postgres.createDatabase("shipping", "shipping", PASSWORD_A);
-		KubeletVolume secret = KubeletVolume.secret(this.temp.resolve("db"))
-			.write(Map.of("spring.datasource.hikari.username", "shipping", "spring.datasource.hikari.password",
-					PASSWORD_A));
-		runner(secret, "shipping").withPropertyValues("config.lag.datasource.evict-idle-connections=true")
-			.run((context) -> {
-				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
-				assertThat(currentUser(dataSource)).isEqualTo("shipping");
-				postgres.execute("CREATE ROLE shipping_green LOGIN PASSWORD '" + PASSWORD_B + "' IN ROLE shipping");
-				secret.write(Map.of("spring.datasource.hikari.username", "shipping_green",
-						"spring.datasource.hikari.password", PASSWORD_B));
-				ReloadEvents.awaitApplied(context, 1);
-				ConfigReloadResult result = lastApplied(context);
-				assertThat(result.consumers())
-					.containsEntry("spring.datasource.hikari.username", Set.of("datasource:dataSource"))
-					.containsEntry("spring.datasource.hikari.password", Set.of("datasource:dataSource"));
-				assertThat(result.restartKeys()).isEmpty();
-				// No failover: the pool evicted the connections of the old role itself
-				await().atMost(RECOVERY).untilAsserted(() -> assertThat(backendsOf(dataSource, "shipping")).isZero());
-				assertThat(currentUser(dataSource)).isEqualTo("shipping_green");
-			});
-		assertThat(output).contains("its idle connections were evicted");
-		assertNoPasswordIn(output);
+	void hikariKeysWinOverTheDataSourceKeysAsWhenBootCreatesThePool() {
+		this.volume.put("spring.datasource.hikari.username", "app_hikari");
+		this.volume.put("spring.datasource.hikari.password", NEW_PASSWORD);
+		this.volume.put("spring.datasource.password", "ignored-password");
+		LiveConsumers consumers = validateAndApply("spring.datasource.hikari.username",
+				"spring.datasource.hikari.password", "spring.datasource.password");
+		assertCredentials("app_hikari", NEW_PASSWORD);
+		assertThat(consumers.byKey()).containsOnlyKeys("spring.datasource.hikari.username",
+				"spring.datasource.hikari.password", "spring.datasource.password");
 	}
 
 	@Test
-	void incompletePairIsRejectedAndThePoolKeepsTheCurrentOne(CapturedOutput output) {
-		postgres.createDatabase("payments", "payments", PASSWORD_A);
-		KubeletVolume secret = KubeletVolume.secret(this.temp.resolve("db"))
-			.write(Map.of("spring.datasource.username", "payments", "spring.datasource.password", PASSWORD_A));
-		runner(secret, "payments").run((context) -> {
-			HikariDataSource dataSource = context.getBean(HikariDataSource.class);
-			assertThat(currentUser(dataSource)).isEqualTo("payments");
-			secret.write(Map.of("spring.datasource.username", "payments_blue"));
-			ReloadEvents events = ReloadEvents.of(context);
-			await().atMost(ReloadEvents.TIMEOUT).until(() -> !events.withOutcome(ReloadOutcome.REJECTED).isEmpty());
-			ConfigReloadResult rejected = events.withOutcome(ReloadOutcome.REJECTED).get(0);
-			assertThat(rejected.error()).contains("The new credentials of data source 'dataSource' are incomplete")
-				.contains("it has no password")
-				.doesNotContain("payments_blue");
-			assertThat(dataSource.getUsername()).isEqualTo("payments");
-			assertThat(dataSource.getPassword()).isEqualTo(PASSWORD_A);
-			assertThat(context.getEnvironment().getProperty("spring.datasource.username")).isEqualTo("payments");
-			failover("payments");
-			awaitRecovery(dataSource, "payments");
+	void removedHikariPasswordFallsBackToTheDataSourcePassword() {
+		this.dataSource.setPassword("hikari-password");
+		this.volume.put("spring.datasource.password", NEW_PASSWORD);
+		validateAndApply("spring.datasource.hikari.password");
+		assertCredentials("app", NEW_PASSWORD);
+	}
+
+	@Test
+	void keysOtherThanTheCredentialsAreLeftToOthers() {
+		this.volume.put("spring.datasource.password", NEW_PASSWORD);
+		LiveConsumers consumers = validateAndApply("spring.datasource.url",
+				"spring.datasource.hikari.maximum-pool-size", "app.name");
+		assertCredentials("app", OLD_PASSWORD);
+		assertThat(consumers.byKey()).isEmpty();
+	}
+
+	@Test
+	void removedPasswordIsRejectedWithoutValues() {
+		this.volume.remove("spring.datasource.password");
+		assertThatIllegalStateException().isThrownBy(() -> validate("spring.datasource.password"))
+			.withMessage("The new credentials of data source 'dataSource' are incomplete: it has no password "
+					+ "(spring.datasource.password or spring.datasource.hikari.password); the pool keeps its current "
+					+ "username and password");
+		assertCredentials("app", OLD_PASSWORD);
+	}
+
+	@Test
+	void emptyPasswordIsRejected() {
+		this.volume.put("spring.datasource.hikari.password", "");
+		assertThatIllegalStateException().isThrownBy(() -> validate("spring.datasource.hikari.password"))
+			.withMessageContaining("it has no password");
+	}
+
+	@Test
+	void removedUsernameIsRejected() {
+		this.volume.remove("spring.datasource.username");
+		this.volume.put("spring.datasource.password", NEW_PASSWORD);
+		assertThatIllegalStateException()
+			.isThrownBy(() -> validate("spring.datasource.username", "spring.datasource.password"))
+			.withMessageContaining("it has no username")
+			.withMessageNotContaining(NEW_PASSWORD)
+			.withMessageNotContaining(OLD_PASSWORD);
+	}
+
+	@Test
+	void passwordWithoutUsernameIsRejected() {
+		this.dataSource.setCredentials(Credentials.of(null, null));
+		this.volume.remove("spring.datasource.username");
+		this.volume.put("spring.datasource.password", NEW_PASSWORD);
+		assertThatIllegalStateException().isThrownBy(() -> validate("spring.datasource.password"))
+			.withMessageContaining("it has a password but no username");
+	}
+
+	@Test
+	void rollbackPutsThePreviousPairBackAndRecordsNothing() {
+		this.volume.put("spring.datasource.password", NEW_PASSWORD);
+		validateAndApply("spring.datasource.password");
+		this.volume.put("spring.datasource.password", OLD_PASSWORD);
+		this.applier.apply(Set.of("spring.datasource.password"), LiveConsumers.NONE);
+		assertCredentials("app", OLD_PASSWORD);
+		assertThat(LiveConsumers.NONE.byKey()).isEmpty();
+	}
+
+	@Test
+	void poolWithACredentialsProviderIsLeftAlone() {
+		this.dataSource.setCredentialsProvider(() -> Credentials.of("provided", "provided-password"));
+		this.volume.remove("spring.datasource.password");
+		LiveConsumers consumers = validateAndApply("spring.datasource.password");
+		assertCredentials("app", OLD_PASSWORD);
+		assertThat(consumers.byKey()).isEmpty();
+	}
+
+	@Test
+	void evictionOfAPoolThatHasNotStartedDoesNothing() {
+		DataSourceCredentialsApplier evicting = new DataSourceCredentialsApplier("dataSource", this.dataSource,
+				this.environment, true);
+		this.volume.put("spring.datasource.password", NEW_PASSWORD);
+		LiveConsumers consumers = LiveConsumers.recording();
+		evicting.apply(Set.of("spring.datasource.password"), consumers);
+		assertCredentials("app", NEW_PASSWORD);
+		assertThat(this.dataSource.getHikariPoolMXBean()).isNull();
+		assertThat(consumers.isLive("spring.datasource.password")).isTrue();
+	}
+
+	private void validate(String... keys) {
+		this.applier.validate(Set.of(keys), Binder.get(this.environment));
+	}
+
+	private LiveConsumers validateAndApply(String... keys) {
+		validate(keys);
+		LiveConsumers consumers = LiveConsumers.recording();
+		this.applier.apply(Set.of(keys), consumers);
+		return consumers;
+	}
+
+	private void assertCredentials(String username, String password) {
+		assertThat(this.dataSource.getCredentials()).satisfies((credentials) -> {
+			assertThat(credentials.getUsername()).isEqualTo(username);
+			assertThat(credentials.getPassword()).isEqualTo(password);
 		});
-		assertThat(output).contains("Config update rejected");
-		assertNoPasswordIn(output);
-	}
-
-	private ApplicationContextRunner runner(KubeletVolume secret, String database) {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, RefreshAutoConfiguration.class,
-					ConfigurationPropertiesRebinderAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class,
-					ConfigLagAutoConfiguration.class, ConfigLagDataSourceAutoConfiguration.class))
-			.withUserConfiguration(Events.class)
-			.withPropertyValues("config.lag.paths=" + secret.directory(),
-					"spring.datasource.url=" + postgres.jdbcUrl(database),
-					"spring.datasource.hikari.maximum-pool-size=3");
-	}
-
-	private static ConfigReloadResult lastApplied(AssertableApplicationContext context) {
-		List<ConfigReloadResult> applied = ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED);
-		return applied.get(applied.size() - 1);
-	}
-
-	/*
-	 * A failover, as the application sees it: the database drops every connection of the
-	 * given role.
-	 */
-	private static void failover(String user) {
-		postgres.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + user + "'");
-	}
-
-	/*
-	 * Queries succeed again within seconds, then without a single error.
-	 */
-	private static void awaitRecovery(DataSource dataSource, String user) {
-		await().atMost(RECOVERY).ignoreExceptions().until(() -> user.equals(currentUser(dataSource)));
-		await().pollDelay(ALIVE_BYPASS_WINDOW).atMost(RECOVERY).until(() -> {
-			for (int i = 0; i < QUERIES; i++) {
-				assertThat(currentUser(dataSource)).isEqualTo(user);
-			}
-			return true;
-		});
-	}
-
-	private static String currentUser(DataSource dataSource) throws SQLException {
-		return query(dataSource, "SELECT current_user");
-	}
-
-	private static int backendsOf(DataSource dataSource, String user) throws SQLException {
-		return Integer
-			.parseInt(query(dataSource, "SELECT count(*) FROM pg_stat_activity WHERE usename = '" + user + "'"));
-	}
-
-	private static String query(DataSource dataSource, String sql) throws SQLException {
-		try (Connection connection = dataSource.getConnection();
-				Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery(sql)) {
-			result.next();
-			return result.getString(1);
-		}
-	}
-
-	private static void assertNoPasswordIn(CapturedOutput output) {
-		assertThat(output).doesNotContain(PASSWORDS.toArray(String[]::new));
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Events {
-
-		@Bean
-		ReloadEvents reloadEvents() {
-			return new ReloadEvents();
-		}
-
 	}
 
 }
