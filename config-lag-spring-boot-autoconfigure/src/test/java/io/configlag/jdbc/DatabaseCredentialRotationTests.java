@@ -172,6 +172,7 @@ class DatabaseCredentialRotationTests {
 		});
 		assertThat(output)
 			.contains("Data source 'dataSource' opens its new connections with the new username and password");
+		assertNeverAMixedPair(output);
 		assertNoPasswordIn(output);
 	}
 
@@ -199,6 +200,7 @@ class DatabaseCredentialRotationTests {
 				assertThat(currentUser(dataSource)).isEqualTo("shipping_green");
 			});
 		assertThat(output).contains("its idle connections were evicted");
+		assertNeverAMixedPair(output);
 		assertNoPasswordIn(output);
 	}
 
@@ -280,6 +282,15 @@ class DatabaseCredentialRotationTests {
 			result.next();
 			return result.getString(1);
 		}
+	}
+
+	/*
+	 * Both the old and the new pair are valid in the database during the swap, a mixed
+	 * pair is not: had the pool tried one, PostgreSQL's refusal would be in HikariCP's
+	 * DEBUG output.
+	 */
+	private static void assertNeverAMixedPair(CapturedOutput output) {
+		assertThat(output).contains("Established new connection").doesNotContain("authentication failed");
 	}
 
 	private static void assertNoPasswordIn(CapturedOutput output) {
