@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
@@ -186,6 +187,9 @@ class DatabaseCredentialRotationTests {
 			.run((context) -> {
 				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
 				assertThat(currentUser(dataSource)).isEqualTo("shipping");
+				// A connection being opened at the swap may still get the old pair: the
+				// pool reads its credentials when it starts opening one
+				awaitFullPool(dataSource);
 				postgres.execute("CREATE ROLE shipping_green LOGIN PASSWORD '" + PASSWORD_B + "' IN ROLE shipping");
 				secret.write(Map.of("spring.datasource.hikari.username", "shipping_green",
 						"spring.datasource.hikari.password", PASSWORD_B));
@@ -264,6 +268,13 @@ class DatabaseCredentialRotationTests {
 			}
 			return true;
 		});
+	}
+
+	private static void awaitFullPool(HikariDataSource dataSource) {
+		HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
+		await().atMost(RECOVERY)
+			.until(() -> pool.getTotalConnections() == dataSource.getMaximumPoolSize()
+					&& pool.getIdleConnections() == pool.getTotalConnections());
 	}
 
 	private static String currentUser(DataSource dataSource) throws SQLException {
