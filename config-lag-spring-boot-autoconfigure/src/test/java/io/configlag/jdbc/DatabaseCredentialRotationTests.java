@@ -18,6 +18,7 @@ import ch.qos.logback.classic.Logger;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.configlag.ConfigReloadResult;
+import io.configlag.ConfigReloadService;
 import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
 import io.configlag.autoconfigure.ConfigLagDataSourceAutoConfiguration;
@@ -135,9 +136,11 @@ class DatabaseCredentialRotationTests {
 				assertThat(result.consumers()).containsEntry("spring.datasource.password",
 						Set.of("datasource:dataSource"));
 				assertThat(result.restartKeys()).isEmpty();
+				assertThat(result.notRebound()).isEmpty();
 				failover("orders");
 				awaitRecovery(dataSource, "orders");
 			}
+			assertThat(context.getBean(ConfigReloadService.class).getRestartKeys()).isEmpty();
 			assertThat(context.getBean(DataSource.class)).isSameAs(dataSource);
 			assertThat(context.getStartupDate()).isEqualTo(startupDate);
 			assertThat(context.isActive()).isTrue();
