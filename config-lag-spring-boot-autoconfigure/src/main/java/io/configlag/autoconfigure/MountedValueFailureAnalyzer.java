@@ -1,0 +1,189 @@
+package io.configlag.autoconfigure;
+
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import io.configlag.mount.MountedConfigPropertySource;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.PropertySourceOrigin;
+import org.springframework.core.Ordered;
+import org.springframework.core.convert.ConversionFailedException;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.ObjectError;
+
+/**
+ * Spring Boot's start-up failure report for a property that was read from a mounted file,
+ * naming the property and its origin but not its value. Spring Boot's
+ * {@code BindFailureAnalyzer}, {@code BindValidationFailureAnalyzer} and
+ * {@code UnboundConfigurationPropertyFailureAnalyzer} print {@code Value: "..."}, and the
+ * first of them also the message of the conversion failure
+ * ({@code NumberFormatException: For input string: "..."}): for a Secret that is the
+ * secret. This analyzer runs before them and, when a property of the failure comes from
+ * the {@link MountedConfigPropertySource}, reports what they would report with the value
+ * line replaced by {@value #HIDDEN} and the reason reduced to exception types. A failure
+ * that involves no mounted property is left to Spring Boot's analyzers, unchanged.
+ * <p>
+ * Copied from Spring Boot 4.0.9's analyzers named above: the layout of the description
+ * (the header, the {@code Property}, {@code Value}, {@code Origin} and {@code Reason}
+ * lines), the "failed to convert" reason and the action listing an enum's constants, so
+ * that the report reads exactly as Boot's for every other line. Boot's analyzers are
+ * package-private and build the description in one piece, so they cannot be called with
+ * the value left out.
+ * <p>
+ * The {@link FailureAnalysis#getCause() cause} of the analysis is a copy of the binding
+ * failure without its causes: Boot logs it at DEBUG ({@code --debug}), and Spring's
+ * conversion and validation exceptions quote the value in their messages.
+ *
+ * @author The config-lag developers
+ */
+class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<BindException> implements Ordered {
+
+	/**
+	 * What the report shows instead of the value of a mounted property.
+	 */
+	static final String HIDDEN = "(from a mounted file, not shown)";
+
+	private static final String ACTION = "Update your application's configuration";
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	@Override
+	protected @Nullable FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
+		if (cause.getCause() instanceof BindValidationException validation) {
+			return analyzeValidation(cause, validation);
+		}
+		if (cause.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+			return analyzeUnbound(cause, unbound);
+		}
+		ConfigurationProperty property = cause.getProperty();
+		if (property == null || !isMounted(property)) {
+			return null;
+		}
+		StringBuilder description = new StringBuilder(String.format("%s:%n", cause.getMessage()));
+		appendProperty(description, property.getName().toString(), property.getOrigin());
+		description.append(String.format("%n    Reason: %s", reason(cause)));
+		StringBuilder action = new StringBuilder(ACTION);
+		List<String> validValues = validValues(cause);
+		if (!validValues.isEmpty()) {
+			action.append(String.format(". The following values are valid:%n"));
+			validValues.forEach((value) -> action.append(String.format("%n    %s", value)));
+		}
+		return analysis(description, action, cause);
+	}
+
+	private @Nullable FailureAnalysis analyzeValidation(BindException cause, BindValidationException validation) {
+		List<ObjectError> errors = validation.getValidationErrors().getAllErrors();
+		if (errors.stream().noneMatch((error) -> isMounted(Origin.from(error)))) {
+			return null;
+		}
+		StringBuilder description = new StringBuilder(
+				String.format("Binding to target %s failed:%n", cause.getTarget().getType()));
+		for (ObjectError error : errors) {
+			if (error instanceof FieldError field) {
+				String name = error.getObjectName() + "." + field.getField();
+				Origin origin = Origin.from(error);
+				if (isMounted(origin)) {
+					appendProperty(description, name, origin);
+				}
+				else {
+					appendProperty(description, name, "\"" + field.getRejectedValue() + "\"", origin);
+				}
+			}
+			description.append(String.format("%n    Reason: %s%n", error.getDefaultMessage()));
+		}
+		return analysis(description, ACTION, cause);
+	}
+
+	private @Nullable FailureAnalysis analyzeUnbound(BindException cause,
+			UnboundConfigurationPropertiesException unbound) {
+		if (unbound.getUnboundProperties().stream().noneMatch(MountedValueFailureAnalyzer::isMounted)) {
+			return null;
+		}
+		StringBuilder description = new StringBuilder(
+				String.format("Binding to target %s failed:%n", cause.getTarget()));
+		for (ConfigurationProperty property : unbound.getUnboundProperties()) {
+			if (isMounted(property)) {
+				appendProperty(description, property.getName().toString(), property.getOrigin());
+			}
+			else {
+				appendProperty(description, property.getName().toString(), "\"" + property.getValue() + "\"",
+						property.getOrigin());
+			}
+			description.append(String.format("%n    Reason: %s", unbound.getMessage()));
+		}
+		return analysis(description, ACTION, cause);
+	}
+
+	private static void appendProperty(StringBuilder description, String name, @Nullable Origin origin) {
+		appendProperty(description, name, HIDDEN, origin);
+	}
+
+	private static void appendProperty(StringBuilder description, String name, String value, @Nullable Origin origin) {
+		description.append(String.format("%n    Property: %s", name));
+		description.append(String.format("%n    Value: %s", value));
+		if (origin != null) {
+			description.append(String.format("%n    Origin: %s", origin));
+		}
+	}
+
+	/**
+	 * Return Boot's reason without any exception message: the message of a conversion
+	 * failure quotes the value, and so may any other.
+	 * @param cause the binding failure
+	 * @return the reason
+	 */
+	private String reason(BindException cause) {
+		Throwable root = cause;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		ConversionFailedException conversionFailure = findCause(cause, ConversionFailedException.class);
+		if (conversionFailure != null) {
+			return "failed to convert " + conversionFailure.getSourceType() + " to " + conversionFailure.getTargetType()
+					+ " (caused by " + root.getClass().getName() + ")";
+		}
+		return root.getClass().getName();
+	}
+
+	private List<String> validValues(BindException cause) {
+		ConversionFailedException conversionFailure = findCause(cause, ConversionFailedException.class);
+		Object[] constants = (conversionFailure != null)
+				? conversionFailure.getTargetType().getType().getEnumConstants() : null;
+		return (constants != null)
+				? List.copyOf(
+						Stream.of(constants).map(Object::toString).collect(TreeSet::new, TreeSet::add, TreeSet::addAll))
+				: List.of();
+	}
+
+	private static FailureAnalysis analysis(CharSequence description, CharSequence action, BindException cause) {
+		IllegalStateException shown = new IllegalStateException(
+				cause.getMessage() + " (the exceptions that caused it quote a value from a mounted file)");
+		shown.setStackTrace(cause.getStackTrace());
+		return new FailureAnalysis(description.toString(), action.toString(), shown);
+	}
+
+	private static boolean isMounted(ConfigurationProperty property) {
+		ConfigurationPropertySource source = property.getSource();
+		return (source != null && source.getUnderlyingSource() instanceof MountedConfigPropertySource)
+				|| isMounted(property.getOrigin());
+	}
+
+	private static boolean isMounted(@Nullable Origin origin) {
+		return origin instanceof PropertySourceOrigin propertySourceOrigin
+				&& propertySourceOrigin.getPropertySource() instanceof MountedConfigPropertySource;
+	}
+
+}
