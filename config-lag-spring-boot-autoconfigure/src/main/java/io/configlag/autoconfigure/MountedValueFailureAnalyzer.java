@@ -4,49 +4,53 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
-import io.configlag.mount.MountedConfigPropertySource;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.origin.Origin;
-import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.core.Ordered;
 import org.springframework.core.convert.ConversionFailedException;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 
 /**
- * Spring Boot's start-up failure report for a property that was read from a mounted file,
- * naming the property and its origin but not its value. Spring Boot's
- * {@code BindFailureAnalyzer}, {@code BindValidationFailureAnalyzer} and
- * {@code UnboundConfigurationPropertyFailureAnalyzer} print {@code Value: "..."}, and the
- * first of them also the message of the conversion failure
- * ({@code NumberFormatException: For input string: "..."}): for a Secret that is the
- * secret. This analyzer runs before them and, when a property of the failure comes from
- * the {@link MountedConfigPropertySource}, reports what they would report with the value
- * line replaced by {@value #HIDDEN} and the reason reduced to exception types. A failure
- * that involves no mounted property is left to Spring Boot's analyzers, unchanged.
+ * Spring Boot's start-up failure report for a property whose value was read from a
+ * mounted file, naming the property and its origin but not its value. Spring Boot's
+ * {@code BindFailureAnalyzer}, {@code BindValidationFailureAnalyzer},
+ * {@code UnboundConfigurationPropertyFailureAnalyzer} and
+ * {@code InvalidConfigurationPropertyValueFailureAnalyzer} print the value
+ * ({@code Value: "..."}, {@code Invalid value '...'}), and the first also the message of
+ * the conversion failure ({@code NumberFormatException: For input string: "..."}): for a
+ * Secret that is the secret. This analyzer runs before them and, when the value of a
+ * property of the failure comes from the
+ * {@link io.configlag.mount.MountedConfigPropertySource} (directly or through a
+ * {@code ${...}} placeholder, see {@link MountedValues}), reports what they would report
+ * with the value replaced by {@value #HIDDEN} and the reason of a binding failure reduced
+ * to exception types. A failure that involves no mounted value is left to Spring Boot's
+ * analyzers, unchanged.
  * <p>
- * Copied from Spring Boot 4.0.9's analyzers named above: the layout of the description
- * (the header, the {@code Property}, {@code Value}, {@code Origin} and {@code Reason}
- * lines), the "failed to convert" reason and the action listing an enum's constants, so
- * that the report reads exactly as Boot's for every other line. Boot's analyzers are
+ * Copied from Spring Boot 4.0.9's analyzers named above: the layout of the descriptions
+ * (the headers, the {@code Property}, {@code Value}, {@code Origin} and {@code Reason}
+ * lines, the "Invalid value" sentence), the "failed to convert" reason and the actions,
+ * so that the report reads as Boot's in every other respect. Boot's analyzers are
  * package-private and build the description in one piece, so they cannot be called with
  * the value left out.
  * <p>
- * The {@link FailureAnalysis#getCause() cause} of the analysis is a copy of the binding
- * failure without its causes: Boot logs it at DEBUG ({@code --debug}), and Spring's
+ * The {@link FailureAnalysis#getCause() cause} of the analysis keeps the stack trace of
+ * the failure but not its causes: Boot logs it at DEBUG ({@code --debug}), and Spring's
  * conversion and validation exceptions quote the value in their messages.
  *
  * @author The config-lag developers
  */
-class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<BindException> implements Ordered {
+class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<Throwable> implements Ordered {
 
 	/**
 	 * What the report shows instead of the value of a mounted property.
@@ -55,13 +59,29 @@ class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<BindException>
 
 	private static final String ACTION = "Update your application's configuration";
 
+	private final MountedValues mounted;
+
+	MountedValueFailureAnalyzer(@Nullable Environment environment) {
+		this.mounted = new MountedValues(environment);
+	}
+
 	@Override
 	public int getOrder() {
 		return Ordered.HIGHEST_PRECEDENCE;
 	}
 
 	@Override
-	protected @Nullable FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
+	protected @Nullable FailureAnalysis analyze(Throwable rootFailure, Throwable cause) {
+		BindException bind = findCause(rootFailure, BindException.class);
+		if (bind != null) {
+			return analyzeBind(bind);
+		}
+		InvalidConfigurationPropertyValueException invalid = findCause(rootFailure,
+				InvalidConfigurationPropertyValueException.class);
+		return (invalid != null) ? analyzeInvalidValue(invalid) : null;
+	}
+
+	private @Nullable FailureAnalysis analyzeBind(BindException cause) {
 		if (cause.getCause() instanceof BindValidationException validation) {
 			return analyzeValidation(cause, validation);
 		}
@@ -69,7 +89,7 @@ class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<BindException>
 			return analyzeUnbound(cause, unbound);
 		}
 		ConfigurationProperty property = cause.getProperty();
-		if (property == null || !isMounted(property)) {
+		if (property == null || !this.mounted.isMounted(property)) {
 			return null;
 		}
 		StringBuilder description = new StringBuilder(String.format("%s:%n", cause.getMessage()));
@@ -86,7 +106,7 @@ class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<BindException>
 
 	private @Nullable FailureAnalysis analyzeValidation(BindException cause, BindValidationException validation) {
 		List<ObjectError> errors = validation.getValidationErrors().getAllErrors();
-		if (errors.stream().noneMatch((error) -> isMounted(Origin.from(error)))) {
+		if (errors.stream().noneMatch((error) -> this.mounted.isMounted(Origin.from(error)))) {
 			return null;
 		}
 		StringBuilder description = new StringBuilder(
@@ -95,7 +115,7 @@ class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<BindException>
 			if (error instanceof FieldError field) {
 				String name = error.getObjectName() + "." + field.getField();
 				Origin origin = Origin.from(error);
-				if (isMounted(origin)) {
+				if (this.mounted.isMounted(origin)) {
 					appendProperty(description, name, origin);
 				}
 				else {
@@ -109,13 +129,13 @@ class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<BindException>
 
 	private @Nullable FailureAnalysis analyzeUnbound(BindException cause,
 			UnboundConfigurationPropertiesException unbound) {
-		if (unbound.getUnboundProperties().stream().noneMatch(MountedValueFailureAnalyzer::isMounted)) {
+		if (unbound.getUnboundProperties().stream().noneMatch(this.mounted::isMounted)) {
 			return null;
 		}
 		StringBuilder description = new StringBuilder(
 				String.format("Binding to target %s failed:%n", cause.getTarget()));
 		for (ConfigurationProperty property : unbound.getUnboundProperties()) {
-			if (isMounted(property)) {
+			if (this.mounted.isMounted(property)) {
 				appendProperty(description, property.getName().toString(), property.getOrigin());
 			}
 			else {
@@ -125,6 +145,29 @@ class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<BindException>
 			description.append(String.format("%n    Reason: %s", unbound.getMessage()));
 		}
 		return analysis(description, ACTION, cause);
+	}
+
+	private @Nullable FailureAnalysis analyzeInvalidValue(InvalidConfigurationPropertyValueException cause) {
+		String name = cause.getName();
+		if (!this.mounted.isMounted(name)) {
+			return null;
+		}
+		StringBuilder description = new StringBuilder("Invalid value " + HIDDEN + " for configuration property '" + name
+				+ "'" + originatingFrom(this.mounted.origin(name)) + ".");
+		if (StringUtils.hasText(cause.getReason())) {
+			description.append(String.format(" Validation failed for the following reason:%n%n"));
+			description.append(cause.getReason());
+		}
+		else {
+			description.append(" No reason was provided.");
+		}
+		String action = "Review the value of the property"
+				+ ((cause.getReason() != null) ? " with the provided reason" : "") + ".";
+		return analysis(description, action, cause, "Invalid value for configuration property '" + name + "'");
+	}
+
+	private static String originatingFrom(@Nullable Origin origin) {
+		return (origin != null) ? " (originating from '" + origin + "')" : "";
 	}
 
 	private static void appendProperty(StringBuilder description, String name, @Nullable Origin origin) {
@@ -169,21 +212,17 @@ class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<BindException>
 	}
 
 	private static FailureAnalysis analysis(CharSequence description, CharSequence action, BindException cause) {
+		return analysis(description, action, cause, cause.getMessage());
+	}
+
+	// The cause keeps the stack trace of the failure but neither its message nor its
+	// causes, which may quote the value
+	private static FailureAnalysis analysis(CharSequence description, CharSequence action, Throwable cause,
+			@Nullable String message) {
 		IllegalStateException shown = new IllegalStateException(
-				cause.getMessage() + " (the exceptions that caused it quote a value from a mounted file)");
+				message + " (the exceptions that caused it may quote a value from a mounted file)");
 		shown.setStackTrace(cause.getStackTrace());
 		return new FailureAnalysis(description.toString(), action.toString(), shown);
-	}
-
-	private static boolean isMounted(ConfigurationProperty property) {
-		ConfigurationPropertySource source = property.getSource();
-		return (source != null && source.getUnderlyingSource() instanceof MountedConfigPropertySource)
-				|| isMounted(property.getOrigin());
-	}
-
-	private static boolean isMounted(@Nullable Origin origin) {
-		return origin instanceof PropertySourceOrigin propertySourceOrigin
-				&& propertySourceOrigin.getPropertySource() instanceof MountedConfigPropertySource;
 	}
 
 }

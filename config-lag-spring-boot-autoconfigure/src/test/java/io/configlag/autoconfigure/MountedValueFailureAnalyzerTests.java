@@ -1,6 +1,7 @@
 package io.configlag.autoconfigure;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.validation.annotation.Validated;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -121,6 +124,32 @@ class MountedValueFailureAnalyzerTests {
 	}
 
 	@Test
+	void placeholderThatResolvesToASecretHidesTheResolvedValue(CapturedOutput output) {
+		KubeletVolume secret = KubeletVolume.secret(this.temp.resolve("secret"))
+			.write(Map.of("db.password", SHORT_PASSWORD));
+		failToStart(secret, "--app.password=${db.password}");
+		assertThat(output).contains("Property: app.password")
+			.contains(HIDDEN)
+			.contains("Origin: \"app.password\" from property source \"commandLineArgs\"")
+			.contains("Reason: size must be between 20 and 2147483647")
+			.doesNotContain(SHORT_PASSWORD);
+	}
+
+	@Test
+	void conversionByTheEnvironmentHidesTheValueInTheReport(CapturedOutput output) {
+		KubeletVolume secret = KubeletVolume.secret(this.temp.resolve("secret"))
+			.write(Map.of("app.timeout", SECRET_PORT));
+		failToStart(EnvironmentUser.class, secret);
+		String report = output.toString().substring(output.toString().indexOf("APPLICATION FAILED TO START"));
+		assertThat(report)
+			.contains("Invalid value (from a mounted file, not shown) for configuration property 'app.timeout'"
+					+ " (originating from 'file [" + secret.path("app.timeout") + "] - 1:1')")
+			.contains("Failed to convert to type java.lang.Integer")
+			.doesNotContain(SECRET_PORT);
+		assertThat(output).doesNotContain("Application run failed");
+	}
+
+	@Test
 	void propertyFromAnotherSourceKeepsSpringBootsReport(CapturedOutput output) {
 		KubeletVolume secret = KubeletVolume.secret(this.temp.resolve("secret"))
 			.write(Map.of("app.password", "long-enough-s3cr3t-password"));
@@ -133,7 +162,11 @@ class MountedValueFailureAnalyzerTests {
 	}
 
 	private void failToStart(KubeletVolume volume, String... args) {
-		SpringApplication application = new SpringApplication(FailingApplication.class);
+		failToStart(FailingApplication.class, volume, args);
+	}
+
+	private void failToStart(Class<?> source, KubeletVolume volume, String... args) {
+		SpringApplication application = new SpringApplication(source);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		List<String> arguments = new ArrayList<>(List.of(args));
 		arguments.add("--config.lag.paths=" + volume.directory());
@@ -145,6 +178,18 @@ class MountedValueFailureAnalyzerTests {
 			ConfigLagAutoConfiguration.class })
 	@EnableConfigurationProperties({ AppProperties.class, StrictProperties.class })
 	static class FailingApplication {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ RefreshAutoConfiguration.class, ConfigLagSpringCloudAutoConfiguration.class,
+			ConfigLagAutoConfiguration.class })
+	static class EnvironmentUser {
+
+		@Bean
+		Duration timeout(Environment environment) {
+			return Duration.ofSeconds(environment.getProperty("app.timeout", Integer.class, 1));
+		}
 
 	}
 
