@@ -1,11 +1,14 @@
 package io.configlag.autoconfigure;
 
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
@@ -17,6 +20,7 @@ import org.springframework.boot.origin.Origin;
 import org.springframework.core.Ordered;
 import org.springframework.core.convert.ConversionFailedException;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
@@ -78,7 +82,11 @@ class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<Throwable> imp
 		}
 		InvalidConfigurationPropertyValueException invalid = findCause(rootFailure,
 				InvalidConfigurationPropertyValueException.class);
-		return (invalid != null) ? analyzeInvalidValue(invalid) : null;
+		if (invalid != null) {
+			return analyzeInvalidValue(invalid);
+		}
+		TypeMismatchException mismatch = findCause(rootFailure, TypeMismatchException.class);
+		return (mismatch != null) ? analyzeTypeMismatch(rootFailure, mismatch) : null;
 	}
 
 	private @Nullable FailureAnalysis analyzeBind(BindException cause) {
@@ -166,6 +174,22 @@ class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<Throwable> imp
 		return analysis(description, action, cause, "Invalid value for configuration property '" + name + "'");
 	}
 
+	private @Nullable FailureAnalysis analyzeTypeMismatch(Throwable rootFailure, TypeMismatchException cause) {
+		Map<String, @Nullable Origin> properties = this.mounted.withValue(cause.getValue());
+		if (properties.isEmpty()) {
+			return null;
+		}
+		BeanCreationException creation = findCause(rootFailure, BeanCreationException.class);
+		String bean = (creation != null && creation.getBeanName() != null) ? "bean '" + creation.getBeanName() + "'"
+				: "a bean";
+		StringBuilder description = new StringBuilder(String.format(
+				"A value from a mounted file could not be converted to %s for %s:%n", cause.getRequiredType(), bean));
+		properties.forEach((name, origin) -> appendProperty(description, name, origin));
+		description.append(String.format("%n    Reason: failed to convert %s to %s (caused by %s)",
+				ClassUtils.getDescriptiveType(cause.getValue()), cause.getRequiredType(), rootCauseType(cause)));
+		return analysis(description, ACTION, cause, "Failed to convert a value from a mounted file for " + bean);
+	}
+
 	private static String originatingFrom(@Nullable Origin origin) {
 		return (origin != null) ? " (originating from '" + origin + "')" : "";
 	}
@@ -189,14 +213,18 @@ class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<Throwable> imp
 	 * @return the reason
 	 */
 	private String reason(BindException cause) {
-		Throwable root = cause;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
 		ConversionFailedException conversionFailure = findCause(cause, ConversionFailedException.class);
 		if (conversionFailure != null) {
 			return "failed to convert " + conversionFailure.getSourceType() + " to " + conversionFailure.getTargetType()
-					+ " (caused by " + root.getClass().getName() + ")";
+					+ " (caused by " + rootCauseType(cause) + ")";
+		}
+		return rootCauseType(cause);
+	}
+
+	private static String rootCauseType(Throwable cause) {
+		Throwable root = cause;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
 		}
 		return root.getClass().getName();
 	}

@@ -1,5 +1,7 @@
 package io.configlag.autoconfigure;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.configlag.mount.MountedConfigPropertySource;
@@ -89,6 +91,28 @@ final class MountedValues {
 	@Nullable Origin origin(String name) {
 		PropertySource<?> source = find(name);
 		return (source != null) ? OriginLookup.getOrigin(source, name) : null;
+	}
+
+	/**
+	 * Return the mounted properties that have the given value, for a failure that quotes
+	 * a value but does not say which property it came from (Spring's
+	 * {@code TypeMismatchException} of an {@code @Value} injection).
+	 * @param value the value
+	 * @return the names of the mounted properties with that value, with their origins
+	 */
+	Map<String, @Nullable Origin> withValue(@Nullable Object value) {
+		MountedConfigPropertySource source = (this.environment != null)
+				? MountedConfigPropertySource.get(this.environment) : null;
+		if (source == null || !(value instanceof String)) {
+			return Map.of();
+		}
+		Map<String, @Nullable Origin> found = new LinkedHashMap<>();
+		for (String name : source.getPropertyNames()) {
+			if (value.equals(source.getProperty(name))) {
+				found.put(name, source.getOrigin(name));
+			}
+		}
+		return found;
 	}
 
 	/**
