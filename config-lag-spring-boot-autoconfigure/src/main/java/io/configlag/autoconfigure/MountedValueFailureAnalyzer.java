@@ -120,17 +120,19 @@ class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<Throwable> imp
 		StringBuilder description = new StringBuilder(
 				String.format("Binding to target %s failed:%n", cause.getTarget().getType()));
 		for (ObjectError error : errors) {
+			String reason = error.getDefaultMessage();
 			if (error instanceof FieldError field) {
 				String name = error.getObjectName() + "." + field.getField();
 				Origin origin = Origin.from(error);
 				if (this.mounted.isMounted(origin)) {
 					appendProperty(description, name, origin);
+					reason = constraintReason(field);
 				}
 				else {
 					appendProperty(description, name, "\"" + field.getRejectedValue() + "\"", origin);
 				}
 			}
-			description.append(String.format("%n    Reason: %s%n", error.getDefaultMessage()));
+			description.append(String.format("%n    Reason: %s%n", reason));
 		}
 		return analysis(description, ACTION, cause);
 	}
@@ -188,6 +190,21 @@ class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<Throwable> imp
 		description.append(String.format("%n    Reason: failed to convert %s to %s (caused by %s)",
 				ClassUtils.getDescriptiveType(cause.getValue()), cause.getRequiredType(), rootCauseType(cause)));
 		return analysis(description, ACTION, cause, "Failed to convert a value from a mounted file for " + bean);
+	}
+
+	/**
+	 * Return the message of a violated constraint, or the constraint's name if the
+	 * message quotes the value (a message can, with {@code ${validatedValue}}).
+	 * @param error the error
+	 * @return the reason
+	 */
+	private static @Nullable String constraintReason(FieldError error) {
+		String message = error.getDefaultMessage();
+		Object value = error.getRejectedValue();
+		if (message != null && value != null && !value.toString().isEmpty() && message.contains(value.toString())) {
+			return "constraint " + error.getCode() + " not met (its message quotes the value)";
+		}
+		return message;
 	}
 
 	private static String originatingFrom(@Nullable Origin origin) {

@@ -64,7 +64,8 @@ final class RejectionMessages {
 				String name = (error instanceof FieldError field)
 						? validation.getValidationErrors().getName() + "." + field.getField()
 						: validation.getValidationErrors().getName().toString();
-				errors.add("'" + name + "' " + error.getDefaultMessage());
+				errors.add("'" + name + "' "
+						+ ((error instanceof FieldError field) ? constraintMessage(field) : error.getDefaultMessage()));
 			}
 			return "validation failed: " + String.join("; ", errors);
 		}
@@ -101,6 +102,21 @@ final class RejectionMessages {
 		Throwable failure = (conversion != null) ? conversion : mismatch;
 		return what + " cannot be converted" + ((type != null) ? " to " + type : "") + " ("
 				+ failure.getClass().getSimpleName() + ")";
+	}
+
+	/**
+	 * Return the message of a violated constraint, or the constraint's name if the
+	 * message quotes the rejected value (a message can, with {@code ${validatedValue}}).
+	 * @param error the error
+	 * @return the message
+	 */
+	private static @Nullable String constraintMessage(FieldError error) {
+		String message = error.getDefaultMessage();
+		Object value = error.getRejectedValue();
+		if (message != null && value != null && !value.toString().isEmpty() && message.contains(value.toString())) {
+			return "violates " + error.getCode() + " (its message quotes the value)";
+		}
+		return message;
 	}
 
 	private static String where(@Nullable ConfigurationProperty property) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import ch.qos.logback.classic.Logger;
 import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -53,6 +54,8 @@ class MountedValueFailureAnalyzerTests {
 
 	private static final String UNKNOWN_TOKEN = "tok-s3cr3t-unknown";
 
+	private static final String QUOTED_TOKEN = "tok-S3CR3T-quoted";
+
 	private static final String HIDDEN = "Value: (from a mounted file, not shown)";
 
 	@TempDir
@@ -92,6 +95,17 @@ class MountedValueFailureAnalyzerTests {
 			.contains("Reason: size must be between 3 and 2147483647")
 			.doesNotContain("Application run failed")
 			.doesNotContain(SHORT_PASSWORD);
+	}
+
+	@Test
+	void constraintMessageThatQuotesTheValueOfASecretIsReplacedByTheConstraintsName(CapturedOutput output) {
+		KubeletVolume secret = KubeletVolume.secret(this.temp.resolve("secret"))
+			.write(Map.of("app.token", QUOTED_TOKEN));
+		failToStart(secret);
+		assertThat(output).contains("Property: app.token")
+			.contains(HIDDEN)
+			.contains("Reason: constraint Pattern not met (its message quotes the value)")
+			.doesNotContain(QUOTED_TOKEN);
 	}
 
 	@Test
@@ -265,6 +279,9 @@ class MountedValueFailureAnalyzerTests {
 		@Size(min = 20)
 		private String password = "a-default-long-enough-password";
 
+		@Pattern(regexp = "tok-[a-z]+", message = "'${validatedValue}' is not a token")
+		private String token = "tok-default";
+
 		String getName() {
 			return this.name;
 		}
@@ -287,6 +304,14 @@ class MountedValueFailureAnalyzerTests {
 
 		void setPassword(String password) {
 			this.password = password;
+		}
+
+		String getToken() {
+			return this.token;
+		}
+
+		void setToken(String token) {
+			this.token = token;
 		}
 
 	}
