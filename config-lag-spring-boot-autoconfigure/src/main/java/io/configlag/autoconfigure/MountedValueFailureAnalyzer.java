@@ -38,8 +38,16 @@ import org.springframework.validation.ObjectError;
  * {@link io.configlag.mount.MountedConfigPropertySource} (directly or through a
  * {@code ${...}} placeholder, see {@link MountedValues}), reports what they would report
  * with the value replaced by {@value #HIDDEN} and the reason of a binding failure reduced
- * to exception types. A failure that involves no mounted value is left to Spring Boot's
- * analyzers, unchanged.
+ * to exception types (a constraint message that quotes the value is replaced by the
+ * constraint's name). The "Invalid value" report leaves out Boot's list of the other
+ * sources that set the property. A failure that involves no mounted value is left to
+ * Spring Boot's analyzers, unchanged.
+ * <p>
+ * Boot has no analyzer for an {@code @Value} injection that cannot be converted, and logs
+ * "Application run failed" with a stack trace whose messages quote the value. When the
+ * value of such a {@code TypeMismatchException} is the value of a mounted property
+ * (Spring does not say which property it resolved), this analyzer reports the mounted
+ * properties with that value, the bean and the target type instead.
  * <p>
  * Copied from Spring Boot 4.0.9's analyzers named above: the layout of the descriptions
  * (the headers, the {@code Property}, {@code Value}, {@code Origin} and {@code Reason}
