@@ -33,6 +33,7 @@ import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
 import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
@@ -247,10 +248,14 @@ public final class SslBundleApplier implements ReloadApplier, SmartInitializingS
 			MountedConfigPropertySource mounted = MountedConfigPropertySource.get(this.environment);
 			origin = (mounted != null) ? mounted.getOrigin(key) : null;
 		}
-		for (Origin current = origin; current != null; current = current.getParent()) {
+		Origin current = origin;
+		while (current != null) {
 			if (current instanceof TextResourceOrigin text && text.getResource() != null) {
 				return file(text.getResource());
 			}
+			// The binder's origin wraps the property source's own
+			Origin wrapped = (current instanceof PropertySourceOrigin source) ? source.getOrigin() : null;
+			current = (wrapped != null) ? wrapped : current.getParent();
 		}
 		return null;
 	}
