@@ -43,11 +43,10 @@ final class InvalidSslBundleException extends IllegalStateException {
 		List<String> messages = new ArrayList<>();
 		Throwable current = failure;
 		for (int i = 0; current != null && i < MAX_CAUSES; i++) {
-			String message = current.getMessage();
-			String described = current.getClass().getSimpleName()
-					+ ((message != null) ? ": " + redact(message, secrets) : "");
-			if (messages.stream().noneMatch((previous) -> previous.contains(described))) {
-				messages.add(described);
+			String message = (current.getMessage() != null) ? redact(current.getMessage(), secrets) : null;
+			// Spring Boot repeats the message of the cause in its own: say it once
+			if (message == null || messages.stream().noneMatch((previous) -> previous.contains(message))) {
+				messages.add(current.getClass().getSimpleName() + ((message != null) ? ": " + message : ""));
 			}
 			current = (current.getCause() != current) ? current.getCause() : null;
 		}

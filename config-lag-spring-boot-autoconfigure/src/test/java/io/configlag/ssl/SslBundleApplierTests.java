@@ -1,7 +1,10 @@
 package io.configlag.ssl;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +13,9 @@ import java.util.Set;
 
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
+import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.autoconfigure.ConfigLagSslAutoConfiguration;
 import io.configlag.ssl.TestCertificates.Pem;
 import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
@@ -21,8 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * embedded Tomcat through Spring Boot's SSL bundle {@code server}, checked with real TLS
  * handshakes by the JDK's client: the new certificate is presented after the kubelet
  * swap, a certificate that does not match its key is rejected and the old certificate
- * stays.
+ * stays. A key store that cannot be read is rejected too.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @InjectsFaults
@@ -121,6 +133,64 @@ class SslBundleApplierTests {
 			assertThat(output).containsOnlyOnce("SSL bundles 'server' (in " + this.secret.directory()
 					+ ") set reload-on-update=true, but their files lie in config.lag.paths");
 		}
+	}
+
+	@Test
+	void keyStoreThatCannotBeReadIsRejectedAndTheOldBundleStays() throws Exception {
+		Path first = this.certificates.keyStore("first", "first-s3cr3t");
+		Path second = this.certificates.keyStore("second", "second-s3cr3t");
+		Path garbage = Files.writeString(this.temp.resolve("garbage.p12"), "not a key store");
+		KubeletVolume config = KubeletVolume.configMap(this.temp.resolve("config"))
+			.write(Map.of("application.properties", keyStore(first, "first-s3cr3t")));
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, RefreshAutoConfiguration.class,
+					ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class,
+					ConfigLagSslAutoConfiguration.class))
+			.withBean(ReloadEvents.class)
+			.withPropertyValues("config.lag.paths=" + config.directory())
+			.run((context) -> {
+				SslBundles bundles = context.getBean(SslBundles.class);
+				SslBundle original = bundles.getBundle("store");
+				ReloadEvents events = ReloadEvents.of(context);
+				// A wrong password
+				config.write(Map.of("application.properties", keyStore(first, "wrong-s3cr3t")));
+				awaiting().until(() -> events.withOutcome(ReloadOutcome.REJECTED).size() == 1);
+				assertThat(events.withOutcome(ReloadOutcome.REJECTED).get(0).error())
+					.contains("SSL bundle 'store' cannot be built from the new version")
+					.contains("keystore password was incorrect")
+					.doesNotContain("s3cr3t");
+				// A file that is not a key store
+				config.write(Map.of("application.properties", keyStore(garbage, "first-s3cr3t")));
+				awaiting().until(() -> events.withOutcome(ReloadOutcome.REJECTED).size() == 2);
+				assertThat(events.withOutcome(ReloadOutcome.REJECTED).get(1).error())
+					.contains("SSL bundle 'store' cannot be built from the new version")
+					.contains("Could not load store from '" + garbage.toUri())
+					.doesNotContain("s3cr3t");
+				assertThat(bundles.getBundle("store")).isSameAs(original);
+				// A good key store
+				config.write(Map.of("application.properties", keyStore(second, "second-s3cr3t")));
+				awaiting().until(() -> events.withOutcome(ReloadOutcome.APPLIED).size() == 1);
+				ConfigReloadResult applied = events.withOutcome(ReloadOutcome.APPLIED).get(0);
+				assertThat(applied.consumers()).containsEntry("spring.ssl.bundle.jks.store.keystore.location",
+						Set.of("ssl-bundle:store"));
+				KeyStore updated = bundles.getBundle("store").getStores().getKeyStore();
+				assertThat(updated).isNotNull();
+				assertThat(updated.getCertificate("server")).isEqualTo(load(second, "second-s3cr3t"));
+			});
+	}
+
+	private static String keyStore(Path location, String password) {
+		return "spring.ssl.bundle.jks.store.keystore.location=" + location.toUri() + "\n"
+				+ "spring.ssl.bundle.jks.store.keystore.type=PKCS12\n"
+				+ "spring.ssl.bundle.jks.store.keystore.password=" + password + "\n";
+	}
+
+	private static Certificate load(Path location, String password) throws Exception {
+		KeyStore keyStore = KeyStore.getInstance("PKCS12");
+		try (InputStream in = Files.newInputStream(location)) {
+			keyStore.load(in, password.toCharArray());
+		}
+		return keyStore.getCertificate("server");
 	}
 
 	private ConfigurableApplicationContext start(String... properties) {

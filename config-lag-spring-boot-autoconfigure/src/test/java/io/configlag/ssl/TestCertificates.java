@@ -9,14 +9,13 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Certificates made at test time with {@code openssl} (EC P-256, valid for 100 years):
  * certificate authorities and server certificates for {@code localhost} and
- * {@code 127.0.0.1} that they sign.
+ * {@code 127.0.0.1} that they sign; and PKCS12 key stores made with {@code keytool}.
  */
 final class TestCertificates {
 
@@ -64,10 +63,30 @@ final class TestCertificates {
 		return Pem.read(certificate, key);
 	}
 
+	/**
+	 * Create a PKCS12 key store with a self-signed key pair, with the JDK's
+	 * {@code keytool}.
+	 * @param name the name of its file
+	 * @param password the password of the store and its key
+	 * @return the key store file
+	 */
+	Path keyStore(String name, String password) {
+		Path keyStore = this.directory.resolve(name + ".p12");
+		run("keytool", "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-keystore",
+				keyStore.toString(), "-storetype", "PKCS12", "-storepass", password, "-keypass", password, "-dname",
+				"CN=localhost", "-validity", DAYS);
+		return keyStore;
+	}
+
 	private void openssl(String... arguments) {
-		List<String> command = new ArrayList<>();
-		command.add("openssl");
-		command.addAll(List.of(arguments));
+		String[] command = new String[arguments.length + 1];
+		command[0] = "openssl";
+		System.arraycopy(arguments, 0, command, 1, arguments.length);
+		run(command);
+	}
+
+	private void run(String... arguments) {
+		List<String> command = List.of(arguments);
 		try {
 			Process process = new ProcessBuilder(command).directory(this.directory.toFile())
 				.redirectErrorStream(true)
@@ -75,7 +94,7 @@ final class TestCertificates {
 			byte[] output = process.getInputStream().readAllBytes();
 			if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
 				throw new IllegalStateException(
-						"openssl failed: " + command + "\n" + new String(output, StandardCharsets.UTF_8));
+						"Failed: " + command + "\n" + new String(output, StandardCharsets.UTF_8));
 			}
 		}
 		catch (IOException ex) {
