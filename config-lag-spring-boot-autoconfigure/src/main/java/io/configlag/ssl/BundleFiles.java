@@ -3,9 +3,10 @@ package io.configlag.ssl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.configlag.mount.WatchedPath;
@@ -47,7 +48,7 @@ final class BundleFiles {
 	 */
 	Set<Path> of(SslBundleProperties properties) {
 		Set<Path> files = new LinkedHashSet<>();
-		for (String location : locations(properties)) {
+		for (String location : locations(properties).values()) {
 			Path file = file(location);
 			if (file != null) {
 				files.addAll(identities(file));
@@ -59,21 +60,27 @@ final class BundleFiles {
 	/**
 	 * Return the property values of a bundle that are locations or content.
 	 * @param properties the bundle's properties
-	 * @return the values that are set
+	 * @return the values that are set, by property name relative to the bundle
 	 */
-	static List<String> locations(SslBundleProperties properties) {
-		List<@Nullable String> values;
+	static Map<String, String> locations(SslBundleProperties properties) {
+		Map<String, @Nullable String> values = new LinkedHashMap<>();
 		if (properties instanceof PemSslBundleProperties pem) {
-			values = Arrays.asList(pem.getKeystore().getCertificate(), pem.getKeystore().getPrivateKey(),
-					pem.getTruststore().getCertificate(), pem.getTruststore().getPrivateKey());
+			values.put("keystore.certificate", pem.getKeystore().getCertificate());
+			values.put("keystore.private-key", pem.getKeystore().getPrivateKey());
+			values.put("truststore.certificate", pem.getTruststore().getCertificate());
+			values.put("truststore.private-key", pem.getTruststore().getPrivateKey());
 		}
 		else if (properties instanceof JksSslBundleProperties jks) {
-			values = Arrays.asList(jks.getKeystore().getLocation(), jks.getTruststore().getLocation());
+			values.put("keystore.location", jks.getKeystore().getLocation());
+			values.put("truststore.location", jks.getTruststore().getLocation());
 		}
-		else {
-			values = List.of();
-		}
-		return values.stream().filter(StringUtils::hasText).map(String::valueOf).toList();
+		Map<String, String> locations = new LinkedHashMap<>();
+		values.forEach((name, value) -> {
+			if (StringUtils.hasText(value)) {
+				locations.put(name, value);
+			}
+		});
+		return locations;
 	}
 
 	/**

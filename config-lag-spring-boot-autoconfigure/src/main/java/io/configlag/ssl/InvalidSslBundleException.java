@@ -1,8 +1,13 @@
 package io.configlag.ssl;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -39,7 +44,7 @@ final class InvalidSslBundleException extends IllegalStateException {
 	 */
 	static InvalidSslBundleException of(String bundleName, SslBundleProperties properties, BundleFiles files,
 			Throwable failure) {
-		List<String> secrets = secrets(properties, files);
+		Map<String, String> secrets = secrets(properties, files);
 		List<String> messages = new ArrayList<>();
 		Throwable current = failure;
 		for (int i = 0; current != null && i < MAX_CAUSES; i++) {
@@ -55,37 +60,46 @@ final class InvalidSslBundleException extends IllegalStateException {
 						+ String.join("; caused by ", messages));
 	}
 
-	private static String redact(String message, List<String> secrets) {
+	private static String redact(String message, Map<String, String> secrets) {
 		String redacted = message;
-		for (String secret : secrets) {
-			redacted = redacted.replace(secret, "<hidden>");
+		for (Map.Entry<String, String> secret : secrets.entrySet()) {
+			redacted = redacted.replace(secret.getKey(), "<" + secret.getValue() + ">");
 		}
 		// Whatever Spring Boot or the JDK quote of PEM content
 		int pem = redacted.indexOf("-----BEGIN");
 		return (pem != -1) ? redacted.substring(0, pem) + "<hidden>" : redacted;
 	}
 
-	private static List<String> secrets(SslBundleProperties properties, BundleFiles files) {
-		List<@Nullable String> secrets = new ArrayList<>();
-		secrets.add(properties.getKey().getPassword());
+	/*
+	 * The values to hide, longest first (so that a value containing another is hidden
+	 * whole), each with what to say instead: passwords, and locations that are not an
+	 * existing file (PEM content, or content that Spring Boot took for a file name).
+	 */
+	private static Map<String, String> secrets(SslBundleProperties properties, BundleFiles files) {
+		Map<String, @Nullable String> secrets = new LinkedHashMap<>();
+		secrets.put("key.password", properties.getKey().getPassword());
 		if (properties instanceof PemSslBundleProperties pem) {
-			secrets.addAll(Arrays.asList(pem.getKeystore().getPrivateKeyPassword(),
-					pem.getTruststore().getPrivateKeyPassword()));
+			secrets.put("keystore.private-key-password", pem.getKeystore().getPrivateKeyPassword());
+			secrets.put("truststore.private-key-password", pem.getTruststore().getPrivateKeyPassword());
 		}
 		if (properties instanceof JksSslBundleProperties jks) {
-			secrets.addAll(Arrays.asList(jks.getKeystore().getPassword(), jks.getTruststore().getPassword()));
+			secrets.put("keystore.password", jks.getKeystore().getPassword());
+			secrets.put("truststore.password", jks.getTruststore().getPassword());
 		}
-		for (String location : BundleFiles.locations(properties)) {
-			if (files.file(location) == null) {
-				secrets.add(location);
+		BundleFiles.locations(properties).forEach((name, location) -> {
+			Path file = files.file(location);
+			if (file == null || !Files.isRegularFile(file)) {
+				secrets.put(name, location);
 			}
-		}
-		// Longest first, so that a value containing another is hidden whole
-		return secrets.stream()
-			.filter(StringUtils::hasLength)
-			.map(String::valueOf)
-			.sorted((a, b) -> Integer.compare(b.length(), a.length()))
-			.toList();
+		});
+		Map<String, String> byValue = new TreeMap<>(
+				Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
+		secrets.forEach((name, value) -> {
+			if (StringUtils.hasLength(value)) {
+				byValue.put(value, "value of " + name + " hidden");
+			}
+		});
+		return byValue;
 	}
 
 }
