@@ -38,6 +38,8 @@ import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleRegistry;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
@@ -63,10 +65,13 @@ import org.springframework.util.StringUtils;
  * <p>
  * Spring Boot's own file watcher ({@code reload-on-update=true}) is not needed for a
  * bundle whose files lie in a watched path; config-lag warns about it at start-up.
+ * <p>
+ * This applier runs before the appliers that have no order (Spring Cloud's refresh scope,
+ * the application's own), so that a bean they build from a bundle gets the new one.
  *
  * @author The config-lag developers
  */
-public final class SslBundleApplier implements ReloadApplier, SmartInitializingSingleton {
+public final class SslBundleApplier implements ReloadApplier, SmartInitializingSingleton, Ordered {
 
 	private static final Log logger = LogFactory.getLog(SslBundleApplier.class);
 
@@ -82,27 +87,38 @@ public final class SslBundleApplier implements ReloadApplier, SmartInitializingS
 
 	private final SslBundleRegistry registry;
 
+	private final SslBundles sslBundles;
+
 	private final ResourceLoader resourceLoader;
 
 	private final BundleFiles files;
 
 	private final List<WatchedPath> watchedPaths;
 
+	private volatile Map<String, SslBundle> replaced = Collections.emptyMap();
+
 	/**
 	 * Create a new instance.
 	 * @param environment the environment
 	 * @param registry the SSL bundle registry of Spring Boot
+	 * @param sslBundles the same registry, to read the bundles it holds
 	 * @param resourceLoader the resource loader that reads bundle content, as Spring
 	 * Boot's {@code SslAutoConfiguration} uses it
 	 * @param watchedPaths the paths config-lag watches
 	 */
-	public SslBundleApplier(ConfigurableEnvironment environment, SslBundleRegistry registry,
+	public SslBundleApplier(ConfigurableEnvironment environment, SslBundleRegistry registry, SslBundles sslBundles,
 			ResourceLoader resourceLoader, List<WatchedPath> watchedPaths) {
 		this.environment = environment;
 		this.registry = registry;
+		this.sslBundles = sslBundles;
 		this.resourceLoader = resourceLoader;
 		this.files = new BundleFiles(resourceLoader);
 		this.watchedPaths = List.copyOf(watchedPaths);
+	}
+
+	@Override
+	public int getOrder() {
+		return 0;
 	}
 
 	/**
@@ -145,10 +161,31 @@ public final class SslBundleApplier implements ReloadApplier, SmartInitializingS
 		}
 	}
 
+	/**
+	 * Build the affected bundles from the {@code Environment} and update the registry.
+	 * After a rollback ({@link LiveConsumers#NONE}), put back the bundles that the last
+	 * call replaced instead: their files on disk are already the new ones (the kubelet
+	 * removes the previous version's directory), so only the instances that were
+	 * registered still hold the previous version. A bundle that the last call registered
+	 * for the first time stays registered.
+	 * @param keys the keys that were added, changed or removed
+	 * @param consumers where to record which bundles took which keys
+	 */
 	@Override
 	public void apply(Set<String> keys, LiveConsumers consumers) {
+		if (consumers == LiveConsumers.NONE) {
+			Map<String, SslBundle> previous = this.replaced;
+			this.replaced = Collections.emptyMap();
+			previous.forEach((name, bundle) -> {
+				this.registry.updateBundle(name, bundle);
+				logger.info("SSL bundle '" + name + "' put back after a rollback");
+			});
+			return;
+		}
 		Binder binder = Binder.get(this.environment);
 		Map<String, SslBundleProperties> bundles = bundles(bind(binder));
+		Map<String, SslBundle> replaced = new LinkedHashMap<>();
+		this.replaced = replaced;
 		affected(keys, bundles, binder).forEach((name, taken) -> {
 			SslBundleProperties properties = bundles.get(name);
 			SslBundle bundle;
@@ -158,16 +195,27 @@ public final class SslBundleApplier implements ReloadApplier, SmartInitializingS
 			catch (RuntimeException ex) {
 				throw InvalidSslBundleException.of(name, properties, this.files, ex);
 			}
-			try {
+			SslBundle current = registered(name);
+			if (current != null) {
 				this.registry.updateBundle(name, bundle);
+				replaced.put(name, current);
 				logger.info("SSL bundle '" + name + "' updated from " + taken);
 			}
-			catch (NoSuchSslBundleException ex) {
+			else {
 				this.registry.registerBundle(name, bundle);
 				logger.info("SSL bundle '" + name + "' registered from " + taken);
 			}
 			consumers.took("ssl-bundle:" + name, taken);
 		});
+	}
+
+	private @Nullable SslBundle registered(String name) {
+		try {
+			return this.sslBundles.getBundle(name);
+		}
+		catch (NoSuchSslBundleException ex) {
+			return null;
+		}
 	}
 
 	private SslBundle build(SslBundleProperties properties) {

@@ -16,6 +16,8 @@ import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
 import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
 import io.configlag.autoconfigure.ConfigLagSslAutoConfiguration;
+import io.configlag.reload.LiveConsumers;
+import io.configlag.reload.ReloadApplier;
 import io.configlag.ssl.TestCertificates.Pem;
 import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
@@ -36,6 +38,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * embedded Tomcat through Spring Boot's SSL bundle {@code server}, checked with real TLS
  * handshakes by the JDK's client: the new certificate is presented after the kubelet
  * swap, a certificate that does not match its key is rejected and the old certificate
- * stays. A key store that cannot be read is rejected too.
+ * stays. A key store that cannot be read is rejected too, and a rollback puts back the
+ * bundle that was served.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @InjectsFaults
@@ -127,6 +132,21 @@ class SslBundleApplierTests {
 	}
 
 	@Test
+	void rollbackPutsBackTheBundleThatWasServed() {
+		Pem first = this.certificates.server("first", this.authority);
+		Pem second = this.certificates.server("second", this.authority);
+		this.secret.write(tls(first));
+		try (ConfigurableApplicationContext context = start(new Class<?>[] { FailingApplierConfiguration.class })) {
+			int port = TlsApplication.port(context);
+			ReloadEvents events = ReloadEvents.of(context);
+			this.secret.write(tls(second));
+			awaiting().until(() -> !events.withOutcome(ReloadOutcome.REJECTED).isEmpty());
+			assertThat(events.withOutcome(ReloadOutcome.REJECTED).get(0).error()).contains("injected apply failure");
+			assertThat(TlsApplication.presentedCertificate(port, this.authority.x509())).isEqualTo(first.x509());
+		}
+	}
+
+	@Test
 	void warnsOnceAboutBootsWatcherForABundleInAWatchedPath(CapturedOutput output) {
 		this.secret.write(tls(this.certificates.server("first", this.authority)));
 		try (ConfigurableApplicationContext context = start("spring.ssl.bundle.pem.server.reload-on-update=true")) {
@@ -194,12 +214,16 @@ class SslBundleApplierTests {
 	}
 
 	private ConfigurableApplicationContext start(String... properties) {
+		return start(new Class<?>[0], properties);
+	}
+
+	private ConfigurableApplicationContext start(Class<?>[] sources, String... properties) {
 		Path tls = this.secret.directory();
 		List<String> all = new ArrayList<>(List.of("config.lag.paths=" + tls,
 				"spring.ssl.bundle.pem.server.keystore.certificate=" + tls.resolve("tls.crt"),
 				"spring.ssl.bundle.pem.server.keystore.private-key=" + tls.resolve("tls.key")));
 		all.addAll(List.of(properties));
-		return TlsApplication.run(all.toArray(String[]::new));
+		return TlsApplication.run(sources, all.toArray(String[]::new));
 	}
 
 	private static Map<String, String> tls(Pem pem) {
@@ -218,6 +242,24 @@ class SslBundleApplierTests {
 			.atMost(Duration.ofSeconds(5))
 			.pollDelay(Duration.ZERO)
 			.pollInterval(Duration.ofMillis(10));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FailingApplierConfiguration {
+
+		/**
+		 * Fails after the SSL bundle applier has updated the bundle (it runs first).
+		 * @return the applier
+		 */
+		@Bean
+		ReloadApplier failingApplier() {
+			return (keys, consumers) -> {
+				if (consumers != LiveConsumers.NONE) {
+					throw new IllegalStateException("injected apply failure");
+				}
+			};
+		}
+
 	}
 
 }

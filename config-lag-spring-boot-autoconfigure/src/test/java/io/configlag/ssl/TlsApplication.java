@@ -40,7 +40,17 @@ class TlsApplication {
 	 * @return the running application
 	 */
 	static ConfigurableApplicationContext run(String... properties) {
-		return new SpringApplicationBuilder(TlsApplication.class)
+		return run(new Class<?>[0], properties);
+	}
+
+	/**
+	 * Start the application with more configuration on a free port.
+	 * @param sources more configuration classes
+	 * @param properties the properties of the test, in addition to an HTTPS port
+	 * @return the running application
+	 */
+	static ConfigurableApplicationContext run(Class<?>[] sources, String... properties) {
+		return new SpringApplicationBuilder(TlsApplication.class).sources(sources)
 			.properties("server.port=0", "server.ssl.bundle=server", "spring.main.banner-mode=off",
 					// One request per connection: every request makes a new TLS handshake
 					"server.tomcat.max-keep-alive-requests=1")
