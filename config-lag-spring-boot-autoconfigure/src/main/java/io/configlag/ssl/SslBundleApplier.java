@@ -248,24 +248,34 @@ public final class SslBundleApplier implements ReloadApplier, SmartInitializingS
 				}
 				continue;
 			}
-			Path file = fileOf(key, binder);
-			if (file == null) {
-				continue;
-			}
 			if (filesByBundle == null) {
-				filesByBundle = new LinkedHashMap<>();
-				for (Map.Entry<String, SslBundleProperties> bundle : bundles.entrySet()) {
-					filesByBundle.put(bundle.getKey(), this.files.of(bundle.getValue()));
-				}
+				filesByBundle = filesByBundle(bundles);
 			}
-			Set<Path> identities = BundleFiles.identities(file);
-			filesByBundle.forEach((name, bundleFiles) -> {
-				if (!Collections.disjoint(bundleFiles, identities)) {
-					affected.computeIfAbsent(name, (n) -> new TreeSet<>()).add(key);
-				}
-			});
+			Path file = (!filesByBundle.isEmpty()) ? fileOf(key, binder) : null;
+			if (file != null) {
+				Set<Path> identities = BundleFiles.identities(file);
+				filesByBundle.forEach((name, bundleFiles) -> {
+					if (!Collections.disjoint(bundleFiles, identities)) {
+						affected.computeIfAbsent(name, (n) -> new TreeSet<>()).add(key);
+					}
+				});
+			}
 		}
 		return affected;
+	}
+
+	/*
+	 * The files of each bundle that reads files.
+	 */
+	private Map<String, Set<Path>> filesByBundle(Map<String, SslBundleProperties> bundles) {
+		Map<String, Set<Path>> filesByBundle = new LinkedHashMap<>();
+		bundles.forEach((name, properties) -> {
+			Set<Path> files = this.files.of(properties);
+			if (!files.isEmpty()) {
+				filesByBundle.put(name, files);
+			}
+		});
+		return filesByBundle;
 	}
 
 	/*
