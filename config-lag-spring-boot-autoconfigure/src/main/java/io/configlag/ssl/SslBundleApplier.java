@@ -197,8 +197,10 @@ public final class SslBundleApplier implements ReloadApplier, SmartInitializingS
 			}
 			SslBundle current = registered(name);
 			if (current != null) {
-				this.registry.updateBundle(name, bundle);
+				// Recorded first: the registry holds the new bundle before its handlers
+				// run
 				replaced.put(name, current);
+				this.registry.updateBundle(name, bundle);
 				logger.info("SSL bundle '" + name + "' updated from " + taken);
 			}
 			else {
