@@ -119,6 +119,9 @@ public final class Rollout implements AutoCloseable {
 			if (next == null) {
 				return this.reloader.reload(ReloadTrigger.MANUAL);
 			}
+			if (next.version().equals(this.reloader.current().version())) {
+				return this.reloader.reload(ReloadTrigger.MANUAL, next, null);
+			}
 			if (next.version().equals(this.pinned)) {
 				logger.info("Applying pinned config version " + next.version() + " again, as asked by a manual reload");
 			}
