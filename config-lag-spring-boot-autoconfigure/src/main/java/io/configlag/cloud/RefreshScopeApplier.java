@@ -4,8 +4,10 @@ import java.util.Set;
 
 import io.configlag.reload.LiveConsumers;
 import io.configlag.reload.ReloadApplier;
+import io.configlag.reload.ValueInjections;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.scope.ScopedProxyUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
@@ -14,8 +16,9 @@ import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Takes a new version to Spring Cloud Context: refreshes every {@code @RefreshScope} bean
- * and publishes an {@link EnvironmentChangeEvent} with the changed keys, for the
- * application's own listeners.
+ * (recording those whose {@code @Value}s read a changed key as its live consumers, see
+ * {@link ValueInjections}) and publishes an {@link EnvironmentChangeEvent} with the
+ * changed keys, for the application's own listeners.
  * <p>
  * The event's source is this applier, not the application context. Spring Cloud's
  * {@code ConfigurationPropertiesRebinder} rebinds <em>every</em>
@@ -29,11 +32,16 @@ import org.springframework.context.ApplicationEventPublisher;
  */
 public final class RefreshScopeApplier implements ReloadApplier {
 
+	/**
+	 * The name under which Spring Cloud registers its {@link RefreshScope}.
+	 */
+	private static final String SCOPE = "refresh";
+
 	private final ObjectProvider<RefreshScope> refreshScope;
 
 	private final ApplicationEventPublisher publisher;
 
-	private final RefreshScopeKeys keys;
+	private final ValueInjections injections;
 
 	private volatile @Nullable RefreshScope resolved;
 
@@ -47,7 +55,7 @@ public final class RefreshScopeApplier implements ReloadApplier {
 			ConfigurableListableBeanFactory beanFactory) {
 		this.refreshScope = refreshScope;
 		this.publisher = publisher;
-		this.keys = new RefreshScopeKeys(beanFactory);
+		this.injections = new ValueInjections(beanFactory);
 	}
 
 	@Override
@@ -55,11 +63,14 @@ public final class RefreshScopeApplier implements ReloadApplier {
 		RefreshScope scope = refreshScope();
 		if (scope != null) {
 			scope.refreshAll();
-			for (RefreshScopeKeys.BeanKeys reader : this.keys.readersOf(keys)) {
-				consumers.took("refresh-scope:" + reader.beanName(), reader.keys());
-			}
+			this.injections.readersOf(keys, (definition) -> SCOPE.equals(definition.getScope()))
+				.forEach((beanName, read) -> consumers.took("refresh-scope:" + targetName(beanName), read));
 		}
 		this.publisher.publishEvent(new EnvironmentChangeEvent(this, keys));
+	}
+
+	private static String targetName(String beanName) {
+		return ScopedProxyUtils.isScopedTarget(beanName) ? ScopedProxyUtils.getOriginalBeanName(beanName) : beanName;
 	}
 
 	/*

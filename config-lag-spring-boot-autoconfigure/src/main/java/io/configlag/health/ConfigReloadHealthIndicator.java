@@ -76,6 +76,9 @@ public final class ConfigReloadHealthIndicator extends AbstractHealthIndicator
 			builder.withDetail("lastReload", last.startedAt());
 		}
 		builder.withDetail("stale", stale);
+		if (!this.service.getRestartKeys().isEmpty()) {
+			builder.withDetail("restartRequired", this.service.getRestartKeys());
+		}
 		String pinned = this.service.getRolloutStatus().pinnedVersion();
 		builder.withDetail("rolledBack", pinned != null);
 		if (pinned != null) {

@@ -288,7 +288,8 @@ public final class ConfigReloader {
 		}
 		result.verification(verification);
 		Set<String> changed = withoutMetadata(keys);
-		boolean noneLive = !changed.isEmpty() && restart.containsAll(changed);
+		boolean noneLive = !changed.isEmpty()
+				&& changed.stream().noneMatch((key) -> consumers.isLive(key) && !this.restartKeys.isStartupKey(key));
 		return finish(noneLive ? result.restartRequired(since(start)) : result.applied(since(start)));
 	}
 
@@ -302,9 +303,11 @@ public final class ConfigReloader {
 
 	/*
 	 * The changed keys that take effect only after a restart: those that Spring reads at
-	 * start-up, those that no live consumer took, and those of beans that cannot be
-	 * rebound unless an applier took them (the credentials of a connection pool). A key
-	 * that others refer to through placeholders is live when one of them is.
+	 * start-up, those that no live consumer took, those of beans that cannot be rebound
+	 * unless an applier took them (the credentials of a connection pool), and those that
+	 * beans keep an old value of (@Value singletons, direct consumers of
+	 * constructor-bound beans). A key that others refer to through placeholders is live
+	 * when one of them is.
 	 */
 	private Set<String> restartKeys(Set<String> keys, Map<String, Set<String>> referencedBy,
 			PropertiesBeanRebinder.Prepared prepared, LiveConsumers consumers) {
@@ -332,6 +335,7 @@ public final class ConfigReloader {
 				restart.add(key);
 			}
 		}
+		restart.addAll(prepared.heldKeys());
 		return restart;
 	}
 

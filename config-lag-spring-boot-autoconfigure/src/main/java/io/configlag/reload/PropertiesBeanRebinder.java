@@ -2,6 +2,7 @@ package io.configlag.reload;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import javax.sql.DataSource;
 
@@ -20,8 +22,10 @@ import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.annotation.InitDestroyAnnotationBeanPostProcessor;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.support.AbstractBeanFactory;
+import org.springframework.boot.context.properties.BoundConfigurationProperties;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindingPostProcessor;
 import org.springframework.boot.context.properties.ConstructorBound;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -82,6 +86,8 @@ public final class PropertiesBeanRebinder {
 
 	private final CandidateBinder binder;
 
+	private final ValueInjections injections;
+
 	public PropertiesBeanRebinder(ConfigurableApplicationContext context) {
 		this(context, DEFAULT_NEVER_REBIND);
 	}
@@ -95,6 +101,7 @@ public final class PropertiesBeanRebinder {
 		this.context = context;
 		this.targets = new RebindTargets(context, neverRebind);
 		this.binder = new CandidateBinder(context);
+		this.injections = new ValueInjections(context.getBeanFactory());
 	}
 
 	/**
@@ -114,6 +121,7 @@ public final class PropertiesBeanRebinder {
 		List<Rebind> rebinds = new ArrayList<>();
 		Set<String> notRebindable = new LinkedHashSet<>();
 		Set<String> notRebindableKeys = new LinkedHashSet<>();
+		Set<String> heldKeys = new LinkedHashSet<>();
 		for (RebindTargets.Target target : this.targets.mayBeAffectedBy(names)) {
 			if (!target.isAffectedBy(names)) {
 				continue;
@@ -129,11 +137,16 @@ public final class PropertiesBeanRebinder {
 				Set<String> consumers = this.targets.directConsumers(target);
 				if (!consumers.isEmpty()) {
 					notRebindable.addAll(consumers);
-					notRebindableKeys.addAll(target.affectedKeys(changedKeys, names));
+					heldKeys.addAll(target.affectedKeys(changedKeys, names));
 				}
 			}
 		}
-		return new Prepared(rebinds, notRebindable, notRebindableKeys, changedKeys, names, this::recordBoundProperties);
+		this.injections.readersOf(changedKeys, BeanDefinition::isSingleton).forEach((beanName, keys) -> {
+			notRebindable.add(beanName);
+			heldKeys.addAll(keys);
+		});
+		return new Prepared(rebinds, notRebindable, notRebindableKeys, heldKeys, changedKeys, names,
+				this::recordBoundProperties, this::isBound);
 	}
 
 	/**
@@ -250,6 +263,16 @@ public final class PropertiesBeanRebinder {
 		}
 	}
 
+	/*
+	 * Whether Spring Boot recorded the given name as bound to a configuration properties
+	 * bean (its BoundConfigurationProperties, which the configprops endpoint shows as
+	 * inputs).
+	 */
+	private boolean isBound(ConfigurationPropertyName name) {
+		BoundConfigurationProperties bound = BoundConfigurationProperties.get(this.context);
+		return bound != null && bound.get(name) != null;
+	}
+
 	/**
 	 * Return a binder over the given candidate sources, with the context's conversion
 	 * services, for {@link ReloadApplier#validate appliers}.
@@ -283,40 +306,62 @@ public final class PropertiesBeanRebinder {
 
 		private final Set<String> notRebindableKeys;
 
+		private final Set<String> heldKeys;
+
 		private final Collection<String> changedKeys;
 
 		private final List<ConfigurationPropertyName> names;
 
 		private final Consumer<RebindTargets.Target> recorder;
 
+		private final Predicate<ConfigurationPropertyName> bound;
+
+		private final Set<ConfigurationPropertyName> boundBefore = new HashSet<>();
+
 		private final List<@Nullable Object> previous = new ArrayList<>();
 
 		private Prepared(List<Rebind> rebinds, Set<String> notRebindable, Set<String> notRebindableKeys,
-				Collection<String> changedKeys, List<ConfigurationPropertyName> names,
-				Consumer<RebindTargets.Target> recorder) {
+				Set<String> heldKeys, Collection<String> changedKeys, List<ConfigurationPropertyName> names,
+				Consumer<RebindTargets.Target> recorder, Predicate<ConfigurationPropertyName> bound) {
 			this.rebinds = rebinds;
 			this.notRebindable = notRebindable;
 			this.notRebindableKeys = notRebindableKeys;
+			this.heldKeys = heldKeys;
 			this.changedKeys = changedKeys;
 			this.names = names;
 			this.recorder = recorder;
+			this.bound = bound;
 		}
 
 		/**
 		 * Record the rebound beans of the application's own classes as the live consumers
-		 * of their changed keys. Beans of Spring's projects (Spring Boot's
-		 * {@code ServerProperties}, {@code JpaProperties}, ...) are rebound too, so that
-		 * the {@code configprops} endpoint shows their new values, but Spring reads them
-		 * when the application starts and not afterwards.
+		 * of the changed keys they are bound from, before or after the change (as Spring
+		 * Boot records them for the {@code configprops} endpoint), so that a key under a
+		 * bean's prefix that none of its properties reads is not taken. Beans of Spring's
+		 * projects (Spring Boot's {@code ServerProperties}, {@code JpaProperties}, ...)
+		 * are rebound too, so that the {@code configprops} endpoint shows their new
+		 * values, but Spring reads them when the application starts and not afterwards,
+		 * except for a few keys that Spring Boot reads each time it uses them
+		 * ({@link RestartKeys#BOOT_KEYS_READ_ON_USE}).
 		 * @param consumers where to record
 		 */
 		void recordLiveConsumers(LiveConsumers consumers) {
 			for (Rebind rebind : this.rebinds) {
 				RebindTargets.Target target = rebind.target();
-				if (!isReadAtStartup(rebind.fresh().getClass())) {
-					consumers.took("bean:" + target.beanName(), target.affectedKeys(this.changedKeys, this.names));
+				List<String> keys = target.affectedKeys(this.changedKeys, this.names)
+					.stream()
+					.filter(this::wasOrIsBound)
+					.toList();
+				if (isReadAtStartup(rebind.fresh().getClass())) {
+					keys = keys.stream().filter(RestartKeys::isReadOnUseBySpringBoot).toList();
 				}
+				consumers.took("bean:" + target.beanName(), keys);
 			}
+		}
+
+		private boolean wasOrIsBound(String key) {
+			ConfigurationPropertyName name = ConfigurationPropertyName.adapt(key, '.');
+			return this.boundBefore.contains(name) || this.bound.test(name);
 		}
 
 		private static boolean isReadAtStartup(Class<?> type) {
@@ -329,6 +374,16 @@ public final class PropertiesBeanRebinder {
 		 */
 		Set<String> notRebindableKeys() {
 			return this.notRebindableKeys;
+		}
+
+		/**
+		 * Return the changed keys that beans keep an old value of: singletons given a
+		 * constructor-bound bean's instance directly, and singletons that read them
+		 * through {@code @Value}.
+		 * @return the keys
+		 */
+		Set<String> heldKeys() {
+			return this.heldKeys;
 		}
 
 		/**
@@ -355,6 +410,11 @@ public final class PropertiesBeanRebinder {
 		 * from.
 		 */
 		void apply() {
+			for (ConfigurationPropertyName name : this.names) {
+				if (this.bound.test(name)) {
+					this.boundBefore.add(name);
+				}
+			}
 			for (Rebind rebind : this.rebinds) {
 				RebindTargets.Target target = rebind.target();
 				ValueObjectBeans valueObjects = target.valueObjects();

@@ -32,6 +32,15 @@ public final class RestartKeys {
 	public static final List<String> DEFAULT_RESTART_KEYS = List.of("server.*", "spring.datasource.url",
 			"spring.datasource.driver-class-name", "spring.jpa.*", "management.*", "config.lag.*");
 
+	/**
+	 * The keys of Spring Boot's own {@code @ConfigurationProperties} beans that Boot
+	 * reads each time it uses them, so that rebinding the bean puts them into effect:
+	 * {@code BasicErrorController} reads {@code WebProperties.getError()} on every error.
+	 */
+	static final List<String> BOOT_KEYS_READ_ON_USE = List.of("spring.web.error.*");
+
+	private static final List<Pattern> BOOT_READ_ON_USE = BOOT_KEYS_READ_ON_USE.stream().map(Pattern::of).toList();
+
 	static final String DECLARED_LIVE = "declared:config.lag.reload.live-keys";
 
 	private final List<Pattern> restartKeys;
@@ -68,11 +77,31 @@ public final class RestartKeys {
 	Set<String> requiringRestart(Collection<String> keys, LiveConsumers consumers) {
 		Set<String> restart = new TreeSet<>();
 		for (String key : keys) {
-			if (!consumers.isLive(key) || matches(this.restartKeys, key)) {
+			if (!consumers.isLive(key) || isStartupKey(key)) {
 				restart.add(key);
 			}
 		}
 		return restart;
+	}
+
+	/**
+	 * Return whether the given key matches a {@code config.lag.reload.restart-keys}
+	 * pattern: the application reads it only when it starts.
+	 * @param key the key
+	 * @return whether it is a start-up key
+	 */
+	boolean isStartupKey(String key) {
+		return matches(this.restartKeys, key);
+	}
+
+	/**
+	 * Return whether Spring Boot reads the given key of one of its own beans each time it
+	 * uses it ({@link #BOOT_KEYS_READ_ON_USE}).
+	 * @param key the key
+	 * @return whether rebinding Boot's bean puts it into effect
+	 */
+	static boolean isReadOnUseBySpringBoot(String key) {
+		return matches(BOOT_READ_ON_USE, key);
 	}
 
 	private static boolean matches(List<Pattern> patterns, String key) {

@@ -63,8 +63,8 @@ class ConfigReloadEndpointAutoConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(ConfigLagAutoConfiguration.class,
 					ConfigReloadEndpointAutoConfiguration.class))
 			.withPropertyValues("config.lag.paths=" + this.config.directory() + "," + this.secret.directory(),
-					"config.lag.watch.mode=polling", "config.lag.watch.poll-interval=1h",
-					"management.endpoints.web.exposure.include=configreload");
+					"config.lag.reload.live-keys=app.*,db.*", "config.lag.watch.mode=polling",
+					"config.lag.watch.poll-interval=1h", "management.endpoints.web.exposure.include=configreload");
 	}
 
 	@Test
@@ -141,8 +141,9 @@ class ConfigReloadEndpointAutoConfigurationTests {
 			assertThat(secretPath.files()).containsExactly("db.password");
 			assertThat(secretPath.writtenAt()).isNotNull();
 			assertThat(descriptor.lastReload()).isNull();
-			assertThat(descriptor.counts()).containsExactly(Map.entry("applied", 0L), Map.entry("unchanged", 0L),
-					Map.entry("rejected", 0L));
+			assertThat(descriptor.counts()).containsExactly(Map.entry("applied", 0L), Map.entry("restart-required", 0L),
+					Map.entry("unchanged", 0L), Map.entry("rejected", 0L), Map.entry("rolled-back", 0L));
+			assertThat(descriptor.restartKeys()).isEmpty();
 		});
 	}
 

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = ConfigReloadEndpointWriteAccessHttpTests.App.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "config.lag.paths=${config-lag.test.root}/config",
+		properties = { "config.lag.paths=${config-lag.test.root}/config", "config.lag.reload.live-keys=app.*",
 				"management.endpoints.web.exposure.include=configreload",
 				"management.endpoint.configreload.access=unrestricted",
 				"management.endpoint.configreload.show-values=when-authorized" })

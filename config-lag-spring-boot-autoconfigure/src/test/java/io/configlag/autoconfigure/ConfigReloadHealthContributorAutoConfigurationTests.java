@@ -2,6 +2,7 @@ package io.configlag.autoconfigure;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 import io.configlag.ConfigReloadResult;
 import io.configlag.ReloadOutcome;
@@ -48,8 +49,8 @@ class ConfigReloadHealthContributorAutoConfigurationTests {
 		this.runner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ConfigLagAutoConfiguration.class,
 					ConfigReloadHealthContributorAutoConfiguration.class))
-			.withPropertyValues("config.lag.paths=" + this.config.directory(), "config.lag.watch.mode=polling",
-					"config.lag.watch.poll-interval=1h");
+			.withPropertyValues("config.lag.paths=" + this.config.directory(), "config.lag.reload.live-keys=app.*,db.*",
+					"config.lag.watch.mode=polling", "config.lag.watch.poll-interval=1h");
 	}
 
 	@Test
@@ -146,6 +147,24 @@ class ConfigReloadHealthContributorAutoConfigurationTests {
 					.containsEntry("stale", false)
 					.doesNotContainKeys("staleSince", "error");
 			});
+	}
+
+	@Test
+	void restartKeysAreShownUntilTheApplicationRestarts() {
+		this.runner.run((context) -> {
+			stopWatching(context);
+			ConfigReloader reloader = context.getBean(ConfigReloader.class);
+			HealthIndicator indicator = context.getBean(ConfigReloadHealthIndicator.class);
+			assertThat(indicator.health().getDetails()).doesNotContainKey("restartRequired");
+			this.config.write(Map.of("config.yaml", "app:\n  name: v0\nserver:\n  port: 9090\n"));
+			assertThat(reloader.reload(ReloadTrigger.MANUAL).outcome()).isEqualTo(ReloadOutcome.RESTART_REQUIRED);
+			this.config.write(Map.of("config.yaml", "app:\n  name: v1\nserver:\n  port: 9090\n"));
+			assertThat(reloader.reload(ReloadTrigger.MANUAL).outcome()).isEqualTo(ReloadOutcome.APPLIED);
+			Health health = indicator.health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("lastOutcome", "applied")
+				.containsEntry("restartRequired", Set.of("server.port"));
+		});
 	}
 
 	private static void stopWatching(ConfigurableApplicationContext context) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.PathNotFoundException;
 import io.configlag.test.ActuatorClient;
 import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -88,6 +91,10 @@ class ConfigReloadHttpTests {
 		assertThat(after.read("$.lastSuccess.outcome", String.class)).isEqualTo("applied");
 		List<String> changed = after.read("$.lastSuccess.changed");
 		assertThat(changed).contains("app.name");
+		assertThat(after.read("$.lastSuccess.consumers['app.name']", List.class)).singleElement()
+			.asString()
+			.startsWith("bean:app-");
+		assertThat(after.read("$.lastSuccess.restartKeys", List.class)).isEmpty();
 		Map<String, Object> values = after.read("$.lastSuccess.values");
 		assertThat(values).containsOnlyKeys(changed).containsEntry("app.name", "******");
 		assertThat(values.values()).containsOnly("******");
@@ -258,7 +265,9 @@ class ConfigReloadHttpTests {
 	}
 
 	private DocumentContext awaitNewVersion(String previous) {
+		// The version changes a moment before the reload's result is recorded
 		return await().atMost(TIMEOUT)
+			.ignoreException(PathNotFoundException.class)
 			.until(() -> this.actuator.getJson("/actuator/configreload"),
 					(json) -> !previous.equals(json.read("$.version"))
 							&& "applied".equals(json.read("$.lastReload.outcome")));
@@ -293,7 +302,38 @@ class ConfigReloadHttpTests {
 	// No database: JDBC is on the test classpath for HikariReloadTests
 	@SpringBootConfiguration
 	@EnableAutoConfiguration(exclude = DataSourceAutoConfiguration.class)
+	@EnableConfigurationProperties({ AppProperties.class, DbProperties.class })
 	static class App {
+
+	}
+
+	@ConfigurationProperties("app")
+	static class AppProperties {
+
+		private String name;
+
+		String getName() {
+			return this.name;
+		}
+
+		void setName(String name) {
+			this.name = name;
+		}
+
+	}
+
+	@ConfigurationProperties("db")
+	static class DbProperties {
+
+		private String password;
+
+		String getPassword() {
+			return this.password;
+		}
+
+		void setPassword(String password) {
+			this.password = password;
+		}
 
 	}
 

@@ -68,8 +68,8 @@ class ConfigReloadMetricsAutoConfigurationTests {
 					ConfigReloadMetricsAutoConfiguration.class, ConfigReloadObservationAutoConfiguration.class,
 					MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
 					CompositeMeterRegistryAutoConfiguration.class, ObservationAutoConfiguration.class))
-			.withPropertyValues("config.lag.paths=" + this.config.directory(), "config.lag.watch.mode=polling",
-					"config.lag.watch.poll-interval=1h");
+			.withPropertyValues("config.lag.paths=" + this.config.directory(), "config.lag.reload.live-keys=app.*,db.*",
+					"config.lag.watch.mode=polling", "config.lag.watch.poll-interval=1h");
 	}
 
 	@Test
@@ -123,6 +123,24 @@ class ConfigReloadMetricsAutoConfigurationTests {
 				.isOne();
 			assertThat(lag.count()).isOne();
 			assertThat(registry.get("config.reload.info").gauges()).hasSize(1);
+		});
+	}
+
+	@Test
+	void restartRequiredIsAnOutcomeAndTheRestartKeysAreCounted() {
+		this.runner.run((context) -> {
+			stopWatching(context);
+			ConfigReloader reloader = context.getBean(ConfigReloader.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("config.reload.restart.keys").gauge().value()).isZero();
+			this.config.write(Map.of("config.yaml", "app:\n  name: v0\nserver:\n  port: 9090\n  address: ::1\n"));
+			assertThat(reloader.reload(ReloadTrigger.MANUAL).outcome()).isEqualTo(ReloadOutcome.RESTART_REQUIRED);
+			assertThat(registry.get("config.reload")
+				.tags("outcome", "restart-required", "trigger", "manual")
+				.timer()
+				.count()).isOne();
+			assertThat(registry.get("config.reload.restart.keys").gauge().value()).isEqualTo(2);
+			assertThat(registry.get("config.reload.lag").timer().count()).isOne();
 		});
 	}
 

@@ -3,6 +3,8 @@ package io.configlag.reload;
 import java.nio.file.Path;
 import java.util.Map;
 
+import io.configlag.ConfigReloadResult;
+import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
 import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
 import io.configlag.test.KubeletVolume;
@@ -55,6 +57,10 @@ class ErrorPropertiesReloadTests {
 				assertThat(context.getBean(WebProperties.class).getError()).isSameAs(error);
 				assertThat(error.getIncludeMessage()).isEqualTo(ErrorProperties.IncludeAttribute.ALWAYS);
 				assertThat(controller.error(failedRequest()).getBody()).containsEntry("message", "pool exhausted");
+				ConfigReloadResult result = ReloadEvents.of(context).all().get(0);
+				assertThat(result.outcome()).isEqualTo(ReloadOutcome.APPLIED);
+				assertThat(result.consumers()).containsOnlyKeys("spring.web.error.include-message");
+				assertThat(result.restartKeys()).isEmpty();
 			});
 	}
 

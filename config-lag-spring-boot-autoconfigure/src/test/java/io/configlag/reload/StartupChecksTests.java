@@ -39,8 +39,9 @@ class StartupChecksTests {
 			.withConfiguration(AutoConfigurations.of(RefreshAutoConfiguration.class,
 					ConfigLagSpringCloudAutoConfiguration.class, ConfigLagAutoConfiguration.class))
 			.withBean(ReloadEvents.class)
-			.withPropertyValues("config.lag.paths=optional:" + directory, "config.lag.watch.mode=polling",
-					"config.lag.watch.poll-interval=50ms", "config.lag.watch.quiet-period=50ms")
+			.withPropertyValues("config.lag.paths=optional:" + directory, "config.lag.reload.live-keys=app.*",
+					"config.lag.watch.mode=polling", "config.lag.watch.poll-interval=50ms",
+					"config.lag.watch.quiet-period=50ms")
 			.run((context) -> {
 				StartupChecks checks = context.getBean(StartupChecks.class);
 				assertThat(checks.getWarnings()).singleElement()

@@ -12,6 +12,7 @@ import io.configlag.ConfigReloadService;
 import io.configlag.ReloadOutcome;
 import io.configlag.autoconfigure.ConfigLagAutoConfiguration;
 import io.configlag.autoconfigure.ConfigLagSpringCloudAutoConfiguration;
+import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import io.configlag.test.ReloadEvents;
 import jakarta.validation.constraints.Pattern;
@@ -43,6 +44,7 @@ import static org.awaitility.Awaitility.await;
  * ({@code ObjectProvider}, {@code @RefreshScope} beans) gets; a singleton that had it
  * injected directly keeps its instance, is reported, and the keys require a restart.
  */
+@InjectsFaults
 class ValueObjectBeansTests {
 
 	@TempDir

@@ -64,6 +64,19 @@ public class ReloadEvents implements ApplicationListener<ConfigReloadedEvent> {
 	}
 
 	/**
+	 * Wait until the given context has put at least {@code count} versions into the
+	 * {@code Environment} that no live consumer took.
+	 * @param context a context with a {@code ReloadEvents} bean
+	 * @param count the number of restart-required reloads to wait for
+	 * @return the first of them
+	 */
+	public static ConfigReloadResult awaitRestartRequired(ApplicationContext context, int count) {
+		ReloadEvents events = of(context);
+		await().atMost(TIMEOUT).until(() -> events.withOutcome(ReloadOutcome.RESTART_REQUIRED).size() >= count);
+		return events.withOutcome(ReloadOutcome.RESTART_REQUIRED).get(0);
+	}
+
+	/**
 	 * Wait until the given context has rejected at least one version.
 	 * @param context a context with a {@code ReloadEvents} bean
 	 */

@@ -1,4 +1,4 @@
-package io.configlag.cloud;
+package io.configlag.reload;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
@@ -7,9 +7,12 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
@@ -20,50 +23,59 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.cloud.context.scope.refresh.RefreshScope;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.PropertyPlaceholderHelper;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Finds the keys that the beans of Spring Cloud's refresh scope read when the scope
- * creates them again: the placeholders of their {@code @Value} fields, methods and
- * constructor or factory method parameters, and the prefix of a refresh-scoped
- * {@code @ConfigurationProperties} bean. Keys that such a bean reads in other ways (from
- * the {@code Environment} directly, in a listener) cannot be seen: declare them in
- * {@code config.lag.reload.live-keys}.
+ * Finds the keys that beans read through {@code @Value}: the placeholders of their
+ * {@code @Value} fields, methods and constructor or factory method parameters, and, for a
+ * {@code @ConfigurationProperties} bean of a scope, its prefix. A singleton reads them
+ * once, when it is created, so its keys require a restart; a bean of Spring Cloud's
+ * refresh scope reads them again when the scope creates it anew. Keys that a bean reads
+ * in other ways (from the {@code Environment} directly, in a listener) cannot be seen:
+ * they are declared in {@code config.lag.reload.live-keys}. Beans of Spring's own
+ * projects are not searched.
  *
  * @author The config-lag developers
  */
-final class RefreshScopeKeys {
-
-	/**
-	 * The name under which Spring Cloud registers its {@link RefreshScope}.
-	 */
-	private static final String SCOPE = "refresh";
+public final class ValueInjections {
 
 	private static final PropertyPlaceholderHelper PLACEHOLDERS = new PropertyPlaceholderHelper("${", "}", ":", '\\',
 			true);
 
 	private final ConfigurableListableBeanFactory beanFactory;
 
-	RefreshScopeKeys(ConfigurableListableBeanFactory beanFactory) {
+	/**
+	 * Create an instance.
+	 * @param beanFactory the bean factory whose beans are searched
+	 */
+	public ValueInjections(ConfigurableListableBeanFactory beanFactory) {
 		this.beanFactory = beanFactory;
 	}
 
 	/**
-	 * Return the refresh-scoped bean that reads each of the given keys.
+	 * Return, for each bean of a matching scope that reads one of the given keys, the
+	 * keys it reads.
 	 * @param keys the changed keys
-	 * @return pairs of bean name and the keys it reads
+	 * @param definitions the bean definitions to search
+	 * @return bean name to the keys it reads
 	 */
-	List<BeanKeys> readersOf(Collection<String> keys) {
-		List<BeanKeys> readers = new ArrayList<>();
+	public Map<String, Set<String>> readersOf(Collection<String> keys, Predicate<BeanDefinition> definitions) {
+		Map<String, Set<String>> readers = new LinkedHashMap<>();
+		if (keys.isEmpty()) {
+			return readers;
+		}
 		for (String beanName : this.beanFactory.getBeanDefinitionNames()) {
 			BeanDefinition definition = this.beanFactory.getBeanDefinition(beanName);
-			if (!SCOPE.equals(definition.getScope())) {
+			if (definition.isAbstract() || !definitions.test(definition)) {
 				continue;
 			}
-			List<ConfigurationPropertyName> read = read(beanName);
+			Class<?> type = type(beanName);
+			if (type == null || type.getName().startsWith("org.springframework.")) {
+				continue;
+			}
+			List<ConfigurationPropertyName> read = read(beanName, type, !definition.isSingleton());
 			Set<String> taken = new LinkedHashSet<>();
 			for (String key : keys) {
 				ConfigurationPropertyName name = ConfigurationPropertyName.adapt(key, '.');
@@ -72,30 +84,27 @@ final class RefreshScopeKeys {
 				}
 			}
 			if (!taken.isEmpty()) {
-				readers.add(new BeanKeys(beanName, taken));
+				readers.put(beanName, taken);
 			}
 		}
 		return readers;
 	}
 
 	/*
-	 * The names a bean reads; a @ConfigurationProperties prefix stands for its
-	 * descendants.
+	 * The names a bean reads; the prefix of a @ConfigurationProperties bean that is not a
+	 * singleton (singletons are rebound) stands for its descendants.
 	 */
-	private List<ConfigurationPropertyName> read(String beanName) {
+	private List<ConfigurationPropertyName> read(String beanName, Class<?> type, boolean withPrefix) {
 		List<ConfigurationPropertyName> names = new ArrayList<>();
-		Class<?> type = type(beanName);
-		if (type != null) {
-			ConfigurationProperties properties = AnnotatedElementUtils.findMergedAnnotation(type,
-					ConfigurationProperties.class);
-			if (properties != null) {
-				names.add(ConfigurationPropertyName.adapt(properties.prefix(), '.'));
-			}
-			ReflectionUtils.doWithFields(type, (field) -> addValue(field, names));
-			ReflectionUtils.doWithMethods(type, (method) -> addValues(method, names));
-			for (Executable constructor : type.getDeclaredConstructors()) {
-				addValues(constructor, names);
-			}
+		ConfigurationProperties properties = withPrefix
+				? AnnotatedElementUtils.findMergedAnnotation(type, ConfigurationProperties.class) : null;
+		if (properties != null && !properties.prefix().isEmpty()) {
+			names.add(ConfigurationPropertyName.adapt(properties.prefix(), '.'));
+		}
+		ReflectionUtils.doWithFields(type, (field) -> addValue(field, names));
+		ReflectionUtils.doWithMethods(type, (method) -> addValues(method, names));
+		for (Executable constructor : type.getDeclaredConstructors()) {
+			addValues(constructor, names);
 		}
 		if (this.beanFactory.getMergedBeanDefinition(beanName) instanceof RootBeanDefinition root) {
 			Method factoryMethod = root.getResolvedFactoryMethod();
@@ -132,16 +141,6 @@ final class RefreshScopeKeys {
 				});
 			}
 		}
-	}
-
-	/**
-	 * A refresh-scoped bean and the changed keys it reads.
-	 *
-	 * @param beanName the bean name
-	 * @param keys the keys
-	 */
-	record BeanKeys(String beanName, Set<String> keys) {
-
 	}
 
 }
