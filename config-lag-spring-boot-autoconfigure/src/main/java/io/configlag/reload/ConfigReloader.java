@@ -120,13 +120,7 @@ public final class ConfigReloader {
 	 * @return the result
 	 */
 	public ConfigReloadResult reload(ReloadTrigger trigger) {
-		this.lock.lock();
-		try {
-			return this.execution.execute(trigger, () -> doReload(trigger, null, null, null));
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return serialized(() -> this.execution.execute(trigger, () -> doReload(trigger, null, null, null)));
 	}
 
 	/**
@@ -141,13 +135,7 @@ public final class ConfigReloader {
 	 */
 	public ConfigReloadResult reload(ReloadTrigger trigger, @Nullable ConfigSnapshot next,
 			@Nullable String verification) {
-		this.lock.lock();
-		try {
-			return this.execution.execute(trigger, () -> doReload(trigger, next, verification, null));
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return serialized(() -> this.execution.execute(trigger, () -> doReload(trigger, next, verification, null)));
 	}
 
 	/**
@@ -161,13 +149,7 @@ public final class ConfigReloader {
 	 * @return the result
 	 */
 	public ConfigReloadResult rollBack(ReloadTrigger trigger, ConfigSnapshot to, String reason) {
-		this.lock.lock();
-		try {
-			return this.execution.execute(trigger, () -> doReload(trigger, to, null, reason));
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return serialized(() -> this.execution.execute(trigger, () -> doReload(trigger, to, null, reason)));
 	}
 
 	/**

@@ -197,6 +197,9 @@ public final class Rollout implements AutoCloseable {
 	 */
 	private void hold(ReloadTrigger trigger, String version) {
 		Pending pending = this.pending;
+		if (pending != null && pending.version.equals(version)) {
+			return;
+		}
 		if (pending != null) {
 			String replaced = pending.version;
 			pending.version = version;

@@ -27,10 +27,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
@@ -123,6 +126,31 @@ class HealthVerificationTests {
 				.satisfies((line) -> assertThat(line).contains("Config version " + v1 + " rolled back to " + v0)
 					.contains("[app]"));
 		});
+	}
+
+	@Test
+	void aRollBackPutsBackWhatTheAppliersApplied() {
+		String logger = "io.configlag.rollout.probe";
+		LoggingSystem loggingSystem = LoggingSystem.get(getClass().getClassLoader());
+		this.runner
+			.withInitializer((context) -> context.getBeanFactory()
+				.registerSingleton(LoggingApplicationListener.LOGGING_SYSTEM_BEAN_NAME, loggingSystem))
+			.run((context) -> {
+				try {
+					this.config.write(Map.of("config.yaml",
+							"app:\n  name: v1\n  healthy: false\nlogging.level." + logger + ": TRACE\n"));
+					ConfigReloadResult rolledBack = awaitOutcome(context, ReloadOutcome.ROLLED_BACK);
+					ConfigReloadResult applied = ReloadEvents.of(context).withOutcome(ReloadOutcome.APPLIED).get(0);
+					assertThat(applied.consumers()).containsKey("logging.level." + logger);
+					assertThat(rolledBack.removed()).containsExactly("logging.level." + logger);
+					assertThat(loggingSystem.getLoggerConfiguration(logger).getConfiguredLevel())
+						.isNotEqualTo(LogLevel.TRACE);
+					assertThat(context.getEnvironment().getProperty("logging.level." + logger)).isNull();
+				}
+				finally {
+					loggingSystem.setLogLevel(logger, null);
+				}
+			});
 	}
 
 	@Test
