@@ -43,8 +43,9 @@ public final class FleetBenchmark {
 
 	static final String USAGE = """
 			Usage: run-fleet.sh [--instances=4] [--spread=5s] [--verify-for=10s] [--check-interval=100ms]
-			                    [--observe=8s] [--output=benchmarks/target/fleet-results.md]
+			                    [--observe=8s] [--rounds=3] [--output=benchmarks/target/fleet-results.md]
 			  --observe  how long the bad version stays on disk before the fix is pushed (default spread + 3s)
+			  --rounds   how many times the bad version and its fix are pushed per scenario
 			""";
 
 	private FleetBenchmark() {
@@ -65,7 +66,8 @@ public final class FleetBenchmark {
 		Duration checkInterval = duration(options.getOrDefault("check-interval", "100ms"));
 		Duration observe = duration(options.getOrDefault("observe", spread.plusSeconds(3).toMillis() + "ms"));
 		Path output = Path.of(options.getOrDefault("output", "benchmarks/target/fleet-results.md"));
-		String report = run(instances, spread, verifyFor, checkInterval, observe);
+		int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
+		String report = run(instances, spread, verifyFor, checkInterval, observe, rounds);
 		Files.createDirectories(output.toAbsolutePath().getParent());
 		Files.writeString(output, report, StandardCharsets.UTF_8);
 		System.out.println();
@@ -80,41 +82,40 @@ public final class FleetBenchmark {
 	 * @param verifyFor the verification window of the scenarios with verification
 	 * @param checkInterval the time between two health checks while verifying
 	 * @param observe how long the bad version stays on disk before the fix is pushed
+	 * @param rounds how many times the bad version and its fix are pushed
 	 * @return the report
 	 * @throws IOException if the volume cannot be written
 	 */
 	public static String run(int instances, Duration spread, Duration verifyFor, Duration checkInterval,
-			Duration observe) throws IOException {
+			Duration observe, int rounds) throws IOException {
 		Path root = Files.createTempDirectory("config-lag-fleet");
 		double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 		List<String> rows = new ArrayList<>();
 		try {
-			rows.add(scenario("none", instances, Duration.ZERO, Duration.ZERO, checkInterval, observe, root));
-			rows.add(scenario("spread", instances, spread, Duration.ZERO, checkInterval, observe, root));
-			rows.add(scenario("verify", instances, Duration.ZERO, verifyFor, checkInterval, observe, root));
-			rows.add(scenario("spread + verify", instances, spread, verifyFor, checkInterval, observe, root));
+			rows.add(scenario("none", instances, Duration.ZERO, Duration.ZERO, checkInterval, observe, rounds, root));
+			rows.add(scenario("spread", instances, spread, Duration.ZERO, checkInterval, observe, rounds, root));
+			rows.add(scenario("verify", instances, Duration.ZERO, verifyFor, checkInterval, observe, rounds, root));
+			rows.add(scenario("spread + verify", instances, spread, verifyFor, checkInterval, observe, rounds, root));
 		}
 		finally {
 			FileSystemUtils.deleteRecursively(root);
 		}
-		return String.format(Locale.ROOT,
-				"""
-						# config-lag fleet figures
-
-						%d instances on one kubelet volume; the bad version (fleet.healthy=false) stays on disk for %d ms,
-						then a fix is pushed. check-interval %d ms; health sampled every 5 ms through each instance's
-						HealthEndpoint. Java %s, %d CPUs, load average %.2f at the start.
-
-						| Scenario | spread | verify-for | good version applied by the whole fleet | largest share unhealthy at once | unhealthy per instance (ms) | rolled back | fix applied by the whole fleet |
-						|---|---|---|---|---|---|---|---|
-						%s
-						""",
-				instances, observe.toMillis(), checkInterval.toMillis(), System.getProperty("java.version"),
-				Runtime.getRuntime().availableProcessors(), load, String.join("\n", rows));
+		String header = String.format(Locale.ROOT,
+				"%d instances on one kubelet volume; in each of %d rounds a bad version (fleet.healthy=false) stays"
+						+ " on disk for %d ms, then a fix is pushed (figures per round, separated by ';'). check-interval"
+						+ " %d ms; health sampled every 5 ms through each instance's HealthEndpoint. Java %s, %d CPUs,"
+						+ " load average %.2f at the start.",
+				instances, rounds, observe.toMillis(), checkInterval.toMillis(), System.getProperty("java.version"),
+				Runtime.getRuntime().availableProcessors(), load);
+		return "# config-lag fleet figures\n\n" + header + "\n\n"
+				+ "| Scenario | spread | verify-for | good version applied by the whole fleet"
+				+ " | largest share unhealthy at once | unhealthy per instance (ms) | rolled back"
+				+ " | fix applied by the whole fleet |\n|---|---|---|---|---|---|---|---|\n" + String.join("\n", rows)
+				+ "\n";
 	}
 
 	private static String scenario(String name, int instances, Duration spread, Duration verifyFor,
-			Duration checkInterval, Duration observe, Path root) throws IOException {
+			Duration checkInterval, Duration observe, int rounds, Path root) throws IOException {
 		progress(name + ": starting " + instances + " instances");
 		KubeletVolume volume = KubeletVolume.configMap(root.resolve(name.replaceAll("[^a-z]", "")));
 		volume.write(Map.of(FILE, content(true, "v0")));
@@ -131,26 +132,32 @@ public final class FleetBenchmark {
 			Duration timeout = spread.plusSeconds(30);
 			progress(name + ": pushing a good version");
 			long good = push(volume, fleet, true, "good", timeout);
-			progress(name + ": pushing a version that takes the application down, for " + observe.toMillis() + " ms");
 			List<BooleanSupplier> up = fleet.stream().map(FleetBenchmark::isUp).toList();
-			FleetSampler sampler = new FleetSampler(up);
-			volume.write(Map.of(FILE, content(false, "bad")));
-			sleep(observe);
-			progress(name + ": pushing the fix");
-			long fix = push(volume, fleet, true, "fixed", timeout);
-			while (sampler.downNow() > 0) {
-				sleep(Duration.ofMillis(5));
+			List<String> shares = new ArrayList<>();
+			List<String> down = new ArrayList<>();
+			List<String> fixes = new ArrayList<>();
+			for (int round = 1; round <= rounds; round++) {
+				progress(name + ", round " + round + ": pushing a version that takes the application down, for "
+						+ observe.toMillis() + " ms, then the fix");
+				FleetSampler sampler = new FleetSampler(up);
+				volume.write(Map.of(FILE, content(false, "bad-" + round)));
+				sleep(observe);
+				fixes.add(Long.toString(push(volume, fleet, true, "fixed-" + round, timeout)));
+				while (sampler.downNow() > 0) {
+					sleep(Duration.ofMillis(5));
+				}
+				FleetSampler.Result result = sampler.stop();
+				shares.add(String.format(Locale.ROOT, "%d%% (%d of %d)", 100 * result.maxDown() / instances,
+						result.maxDown(), instances));
+				down.add(Arrays.stream(result.downMillis()).mapToObj(Long::toString).collect(Collectors.joining(", ")));
 			}
-			FleetSampler.Result result = sampler.stop();
 			long rolledBack = fleet.stream()
 				.mapToLong((context) -> context.getBean(ConfigReloadService.class)
 					.getReloadCount(ReloadOutcome.ROLLED_BACK))
 				.sum();
-			return String.format(Locale.ROOT,
-					"| %s | %d ms | %d ms | %d ms | %d%% (%d of %d) | %s | %d of %d | %d ms |", name, spread.toMillis(),
-					verifyFor.toMillis(), good, 100 * result.maxDown() / instances, result.maxDown(), instances,
-					Arrays.stream(result.downMillis()).mapToObj(Long::toString).collect(Collectors.joining(", ")),
-					rolledBack, instances, fix);
+			return String.format(Locale.ROOT, "| %s | %d ms | %d ms | %d ms | %s | %s | %d of %d | %s ms |", name,
+					spread.toMillis(), verifyFor.toMillis(), good, String.join("; ", shares), String.join("; ", down),
+					rolledBack, instances * rounds, String.join("; ", fixes));
 		}
 		finally {
 			fleet.forEach(ConfigurableApplicationContext::close);

@@ -15,7 +15,7 @@ class FleetBenchmarkSmokeTests {
 	@Test
 	void everyScenarioProducesNumbers() throws Exception {
 		String report = FleetBenchmark.run(2, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(50),
-				Duration.ofMillis(500));
+				Duration.ofMillis(500), 1);
 		assertThat(report.lines().filter((line) -> line.startsWith("| ") && !line.startsWith("| Scenario")))
 			.extracting((line) -> line.substring(2, line.indexOf(" |")))
 			.containsExactly("none", "spread", "verify", "spread + verify");
