@@ -8,6 +8,8 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import io.configlag.health.ConfigReloadHealthIndicator;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -31,6 +33,8 @@ import org.springframework.util.StringUtils;
  */
 public final class ActuatorHealthCheck implements HealthCheck {
 
+	private static final Log logger = LogFactory.getLog(ActuatorHealthCheck.class);
+
 	private final ObjectProvider<HealthEndpoint> endpoint;
 
 	private final ObjectProvider<HealthEndpointGroups> groups;
@@ -38,6 +42,8 @@ public final class ActuatorHealthCheck implements HealthCheck {
 	private final ObjectProvider<HealthContributorRegistry> registry;
 
 	private final @Nullable String group;
+
+	private volatile boolean warned;
 
 	/**
 	 * Create a new check. The beans are looked up at each check, so that the check works
@@ -65,6 +71,11 @@ public final class ActuatorHealthCheck implements HealthCheck {
 		HealthEndpointGroup group = (this.group != null) ? groups.get(this.group) : groups.getPrimary();
 		HealthDescriptor descriptor = (this.group != null) ? endpoint.healthForPath(this.group) : endpoint.health();
 		if (group == null || descriptor == null) {
+			if (group == null && !this.warned) {
+				this.warned = true;
+				logger.warn("config.lag.rollout.health-group '" + this.group + "' is not a health group (groups: "
+						+ groups.getNames() + "); new versions are applied without verification");
+			}
 			return null;
 		}
 		if (descriptor instanceof CompositeHealthDescriptor composite && composite.getComponents() != null) {

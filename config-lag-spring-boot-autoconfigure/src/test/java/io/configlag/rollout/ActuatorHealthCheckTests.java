@@ -12,6 +12,7 @@ import io.configlag.test.InjectsFaults;
 import io.configlag.test.KubeletVolume;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -20,6 +21,8 @@ import org.springframework.boot.health.autoconfigure.contributor.HealthContribut
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * health endpoint, without config-lag's own indicator.
  */
 @InjectsFaults
+@ExtendWith(OutputCaptureExtension.class)
 class ActuatorHealthCheckTests {
 
 	@TempDir
@@ -91,9 +95,11 @@ class ActuatorHealthCheckTests {
 	}
 
 	@Test
-	void cannotReadAnUnknownGroup() {
-		this.runner.withPropertyValues("config.lag.rollout.health-group=missing")
-			.run((context) -> assertThat(context.getBean(ActuatorHealthCheck.class).check()).isNull());
+	void cannotReadAnUnknownGroupAndSaysSo(CapturedOutput output) {
+		this.runner.withPropertyValues("config.lag.rollout.health-group=missing").run((context) -> {
+			assertThat(context.getBean(ActuatorHealthCheck.class).check()).isNull();
+			assertThat(output).contains("config.lag.rollout.health-group 'missing' is not a health group", "pings");
+		});
 	}
 
 	@Test
