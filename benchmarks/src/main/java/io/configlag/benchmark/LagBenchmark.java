@@ -277,7 +277,10 @@ public final class LagBenchmark {
 		volume.write(Map.of("placeholder.properties", "scale.placeholder=true\n"));
 		List<ScaleSection.Result> results = new ArrayList<>();
 		try (ConfigurableApplicationContext context = start(LagApp.class, WebApplicationType.NONE,
-				"--config.lag.paths=" + volume.directory(), "--config.lag.watch.mode=native")) {
+				"--config.lag.paths=" + volume.directory(), "--config.lag.watch.mode=native",
+				// An application that reads these keys from the Environment when it uses
+				// them
+				"--config.lag.reload.live-keys=scale.*")) {
 			for (int files : List.of(options.scaleFiles(), 1)) {
 				progress("scale: " + keys + " keys in " + files + " file(s)");
 				results.add(ScaleSection.measure(context, volume, keys, files, iterations));

@@ -260,10 +260,11 @@ public final class ConfigReloader {
 			rollback(live, replaced.get(), prepared, keys);
 			return rejected(trigger, previous, startedAt, start, ex, diff);
 		}
-		Set<String> restart = restartKeys(keys, referencedBy, prepared, consumers);
+		Set<String> takenByAppliers = consumers.byKey().keySet();
+		Set<String> restart = restartKeys(keys, referencedBy, prepared, consumers, takenByAppliers);
 		result.keys(diff.added(), diff.changed(), diff.removed())
 			.consumers(consumers.byKey())
-			.restartRequired(prepared.notRebindable(), restart)
+			.restartRequired(prepared.notRebound(takenByAppliers), restart)
 			.times(next.lastWritten(), diff.keys().contains(PUBLISHED_AT) ? publishedAt(next) : null);
 		if (rollBackReason != null) {
 			return finish(result.rolledBack(rollBackReason, since(start)));
@@ -292,8 +293,7 @@ public final class ConfigReloader {
 	 * when one of them is.
 	 */
 	private Set<String> restartKeys(Set<String> keys, Map<String, Set<String>> referencedBy,
-			PropertiesBeanRebinder.Prepared prepared, LiveConsumers consumers) {
-		Set<String> takenByAppliers = consumers.byKey().keySet();
+			PropertiesBeanRebinder.Prepared prepared, LiveConsumers consumers, Set<String> takenByAppliers) {
 		prepared.recordLiveConsumers(consumers);
 		this.restartKeys.recordDeclaredLive(keys, consumers);
 		boolean found = true;

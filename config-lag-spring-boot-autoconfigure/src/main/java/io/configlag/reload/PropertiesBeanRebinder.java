@@ -122,13 +122,16 @@ public final class PropertiesBeanRebinder {
 		Set<String> notRebindable = new LinkedHashSet<>();
 		Set<String> notRebindableKeys = new LinkedHashSet<>();
 		Set<String> heldKeys = new LinkedHashSet<>();
+		Map<String, Set<String>> liveResourceKeys = new LinkedHashMap<>();
 		for (RebindTargets.Target target : this.targets.mayBeAffectedBy(names)) {
 			if (!target.isAffectedBy(names)) {
 				continue;
 			}
 			if (!target.rebindable()) {
+				List<String> keys = target.affectedKeys(changedKeys, names);
 				notRebindable.add(target.beanName());
-				notRebindableKeys.addAll(target.affectedKeys(changedKeys, names));
+				notRebindableKeys.addAll(keys);
+				liveResourceKeys.put(target.beanName(), Set.copyOf(keys));
 				continue;
 			}
 			candidateBinder = (candidateBinder != null) ? candidateBinder : this.binder.binderFor(candidate);
@@ -145,7 +148,7 @@ public final class PropertiesBeanRebinder {
 			notRebindable.add(beanName);
 			heldKeys.addAll(keys);
 		});
-		return new Prepared(rebinds, notRebindable, notRebindableKeys, heldKeys, changedKeys, names,
+		return new Prepared(rebinds, notRebindable, notRebindableKeys, heldKeys, liveResourceKeys, changedKeys, names,
 				this::recordBoundProperties, this::isBound);
 	}
 
@@ -308,6 +311,8 @@ public final class PropertiesBeanRebinder {
 
 		private final Set<String> heldKeys;
 
+		private final Map<String, Set<String>> liveResourceKeys;
+
 		private final Collection<String> changedKeys;
 
 		private final List<ConfigurationPropertyName> names;
@@ -321,12 +326,14 @@ public final class PropertiesBeanRebinder {
 		private final List<@Nullable Object> previous = new ArrayList<>();
 
 		private Prepared(List<Rebind> rebinds, Set<String> notRebindable, Set<String> notRebindableKeys,
-				Set<String> heldKeys, Collection<String> changedKeys, List<ConfigurationPropertyName> names,
-				Consumer<RebindTargets.Target> recorder, Predicate<ConfigurationPropertyName> bound) {
+				Set<String> heldKeys, Map<String, Set<String>> liveResourceKeys, Collection<String> changedKeys,
+				List<ConfigurationPropertyName> names, Consumer<RebindTargets.Target> recorder,
+				Predicate<ConfigurationPropertyName> bound) {
 			this.rebinds = rebinds;
 			this.notRebindable = notRebindable;
 			this.notRebindableKeys = notRebindableKeys;
 			this.heldKeys = heldKeys;
+			this.liveResourceKeys = liveResourceKeys;
 			this.changedKeys = changedKeys;
 			this.names = names;
 			this.recorder = recorder;
@@ -401,6 +408,23 @@ public final class PropertiesBeanRebinder {
 		 */
 		Set<String> notRebindable() {
 			return this.notRebindable;
+		}
+
+		/**
+		 * Return the names of affected beans that keep old values: those of
+		 * {@link #notRebindable()} less the live resources whose changed keys an applier
+		 * took (a connection pool given its new credentials).
+		 * @param takenByAppliers the keys that appliers took
+		 * @return the bean names
+		 */
+		Set<String> notRebound(Set<String> takenByAppliers) {
+			Set<String> notRebound = new LinkedHashSet<>(this.notRebindable);
+			this.liveResourceKeys.forEach((beanName, keys) -> {
+				if (takenByAppliers.containsAll(keys)) {
+					notRebound.remove(beanName);
+				}
+			});
+			return notRebound;
 		}
 
 		/**

@@ -7,11 +7,14 @@ import io.configlag.mount.ConfigLoadException;
 import io.configlag.reload.PropertiesBeanRebinder.BeanRebindException;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.convert.ConversionException;
+import org.springframework.core.convert.ConversionFailedException;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 
@@ -44,6 +47,10 @@ final class RejectionMessages {
 		if (bind != null) {
 			return describe(bind);
 		}
+		String conversion = describeConversion(ex);
+		if (conversion != null) {
+			return conversion;
+		}
 		String message = ex.getMessage();
 		return ex.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
 	}
@@ -57,7 +64,8 @@ final class RejectionMessages {
 				String name = (error instanceof FieldError field)
 						? validation.getValidationErrors().getName() + "." + field.getField()
 						: validation.getValidationErrors().getName().toString();
-				errors.add("'" + name + "' " + error.getDefaultMessage());
+				errors.add("'" + name + "' "
+						+ ((error instanceof FieldError field) ? constraintMessage(field) : error.getDefaultMessage()));
 			}
 			return "validation failed: " + String.join("; ", errors);
 		}
@@ -72,6 +80,43 @@ final class RejectionMessages {
 		}
 		return "property '" + ex.getName() + "'" + where + " cannot be bound to " + type + " ("
 				+ ((cause != null) ? cause.getClass().getSimpleName() : "unknown") + ")";
+	}
+
+	/**
+	 * Describe a conversion outside the binder (an applier reading the
+	 * {@code Environment}, a bean created with {@code @Value}): Spring's conversion
+	 * exceptions quote the value in their messages.
+	 * @param ex the failure
+	 * @return the description or {@code null} if no conversion failed
+	 */
+	private static @Nullable String describeConversion(Throwable ex) {
+		ConversionException conversion = find(ex, ConversionException.class);
+		TypeMismatchException mismatch = find(ex, TypeMismatchException.class);
+		if (conversion == null && mismatch == null) {
+			return null;
+		}
+		InvalidConfigurationPropertyValueException invalid = find(ex, InvalidConfigurationPropertyValueException.class);
+		String what = (invalid != null) ? "property '" + invalid.getName() + "'" : "a value";
+		Object type = (conversion instanceof ConversionFailedException failed) ? failed.getTargetType()
+				: ((mismatch != null) ? mismatch.getRequiredType() : null);
+		Throwable failure = (conversion != null) ? conversion : mismatch;
+		return what + " cannot be converted" + ((type != null) ? " to " + type : "") + " ("
+				+ failure.getClass().getSimpleName() + ")";
+	}
+
+	/**
+	 * Return the message of a violated constraint, or the constraint's name if the
+	 * message quotes the rejected value (a message can, with {@code ${validatedValue}}).
+	 * @param error the error
+	 * @return the message
+	 */
+	private static @Nullable String constraintMessage(FieldError error) {
+		String message = error.getDefaultMessage();
+		Object value = error.getRejectedValue();
+		if (message != null && value != null && !value.toString().isEmpty() && message.contains(value.toString())) {
+			return "violates " + error.getCode() + " (its message quotes the value)";
+		}
+		return message;
 	}
 
 	private static String where(@Nullable ConfigurationProperty property) {

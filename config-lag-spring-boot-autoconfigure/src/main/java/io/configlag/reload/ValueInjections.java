@@ -46,6 +46,8 @@ public final class ValueInjections {
 
 	private final ConfigurableListableBeanFactory beanFactory;
 
+	private volatile @Nullable Index index;
+
 	/**
 	 * Create an instance.
 	 * @param beanFactory the bean factory whose beans are searched
@@ -66,28 +68,59 @@ public final class ValueInjections {
 		if (keys.isEmpty()) {
 			return readers;
 		}
-		for (String beanName : this.beanFactory.getBeanDefinitionNames()) {
-			BeanDefinition definition = this.beanFactory.getBeanDefinition(beanName);
-			if (definition.isAbstract() || !definitions.test(definition)) {
-				continue;
+		index().readers().forEach((beanName, reader) -> {
+			if (!definitions.test(reader.definition())) {
+				return;
 			}
-			Class<?> type = type(beanName);
-			if (type == null || type.getName().startsWith("org.springframework.")) {
-				continue;
-			}
-			List<ConfigurationPropertyName> read = read(beanName, type, !definition.isSingleton());
 			Set<String> taken = new LinkedHashSet<>();
 			for (String key : keys) {
 				ConfigurationPropertyName name = ConfigurationPropertyName.adapt(key, '.');
-				if (read.stream().anyMatch((candidate) -> candidate.equals(name) || candidate.isAncestorOf(name))) {
+				if (reader.names()
+					.stream()
+					.anyMatch((candidate) -> candidate.equals(name) || candidate.isAncestorOf(name))) {
 					taken.add(key);
 				}
 			}
 			if (!taken.isEmpty()) {
 				readers.put(beanName, taken);
 			}
-		}
+		});
 		return readers;
+	}
+
+	/*
+	 * The beans that read keys through @Value, found again when the number of bean
+	 * definitions changes (as RebindTargets finds the @ConfigurationProperties beans).
+	 */
+	private Index index() {
+		int count = this.beanFactory.getBeanDefinitionCount();
+		Index index = this.index;
+		if (index == null || index.definitionCount() != count) {
+			Map<String, Reader> readers = new LinkedHashMap<>();
+			for (String beanName : this.beanFactory.getBeanDefinitionNames()) {
+				BeanDefinition definition = definition(beanName);
+				Class<?> type = (definition != null && !definition.isAbstract()) ? type(beanName) : null;
+				if (definition == null || type == null || type.getName().startsWith("org.springframework.")) {
+					continue;
+				}
+				List<ConfigurationPropertyName> names = read(beanName, type, !definition.isSingleton());
+				if (!names.isEmpty()) {
+					readers.put(beanName, new Reader(definition, names));
+				}
+			}
+			index = new Index(count, readers);
+			this.index = index;
+		}
+		return index;
+	}
+
+	private @Nullable BeanDefinition definition(String beanName) {
+		try {
+			return this.beanFactory.getBeanDefinition(beanName);
+		}
+		catch (NoSuchBeanDefinitionException ex) {
+			return null;
+		}
 	}
 
 	/*
@@ -141,6 +174,14 @@ public final class ValueInjections {
 				});
 			}
 		}
+	}
+
+	private record Reader(BeanDefinition definition, List<ConfigurationPropertyName> names) {
+
+	}
+
+	private record Index(int definitionCount, Map<String, Reader> readers) {
+
 	}
 
 }
