@@ -18,8 +18,8 @@ import org.springframework.util.Assert;
  * <p>
  * A result is built with {@link #builder(ReloadTrigger, Instant)} and one of the
  * {@link Builder#applied applied}, {@link Builder#restartRequired(Duration) restart
- * required}, {@link Builder#unchanged unchanged} or {@link Builder#rejected rejected}
- * methods that end it.
+ * required}, {@link Builder#unchanged unchanged}, {@link Builder#rejected rejected} or
+ * {@link Builder#rolledBack rolled back} methods that end it.
  *
  * @author The config-lag developers
  */
@@ -55,6 +55,8 @@ public final class ConfigReloadResult {
 
 	private final @Nullable String error;
 
+	private final @Nullable String verification;
+
 	private ConfigReloadResult(Builder builder, ReloadOutcome outcome, Duration duration, @Nullable String error) {
 		this.trigger = builder.trigger;
 		this.outcome = outcome;
@@ -72,6 +74,7 @@ public final class ConfigReloadResult {
 		this.writtenAt = inEnvironment ? builder.writtenAt : null;
 		this.publishedAt = inEnvironment ? builder.publishedAt : null;
 		this.error = error;
+		this.verification = inEnvironment ? builder.verification : null;
 	}
 
 	/**
@@ -241,11 +244,22 @@ public final class ConfigReloadResult {
 	}
 
 	/**
-	 * Return why the reload was rejected, without any property value.
-	 * @return the error, or {@code null} unless rejected
+	 * Return why the reload was rejected or rolled back, without any property value.
+	 * @return the error, or {@code null} unless rejected or rolled back
 	 */
 	public @Nullable String error() {
 		return this.error;
+	}
+
+	/**
+	 * Return what the rollout verifies after this version was applied
+	 * ({@code config.lag.rollout.verify-for}): the health watched and for how long, or
+	 * why there is nothing to verify (health was not {@code UP} before the apply).
+	 * @return the verification, or {@code null} when verification is off or nothing was
+	 * applied
+	 */
+	public @Nullable String verification() {
+		return this.verification;
 	}
 
 	private @Nullable Duration since(@Nullable Instant time) {
@@ -269,6 +283,7 @@ public final class ConfigReloadResult {
 			.append("consumers", this.consumers)
 			.append("duration", this.duration)
 			.append("error", this.error)
+			.append("verification", this.verification)
 			.toString();
 	}
 
@@ -300,6 +315,8 @@ public final class ConfigReloadResult {
 		private @Nullable Instant writtenAt;
 
 		private @Nullable Instant publishedAt;
+
+		private @Nullable String verification;
 
 		private Builder(ReloadTrigger trigger, Instant startedAt) {
 			this.trigger = trigger;
@@ -370,6 +387,17 @@ public final class ConfigReloadResult {
 		}
 
 		/**
+		 * Set what the rollout verifies after the version read is applied, or why there
+		 * is nothing to verify.
+		 * @param verification the verification, or {@code null} when verification is off
+		 * @return this builder
+		 */
+		public Builder verification(@Nullable String verification) {
+			this.verification = verification;
+			return this;
+		}
+
+		/**
 		 * End with the version read applied.
 		 * @param duration how long the reload took
 		 * @return the result
@@ -406,6 +434,21 @@ public final class ConfigReloadResult {
 		public ConfigReloadResult rejected(String error, Duration duration) {
 			Assert.hasText(error, "'error' must not be empty");
 			return new ConfigReloadResult(this, ReloadOutcome.REJECTED, duration, error);
+		}
+
+		/**
+		 * End with the version read applied as a roll-back: the application's health left
+		 * {@code UP} after the previous version was applied, so the version before it is
+		 * in effect again. The versions are the rolled-back one (previous) and the one in
+		 * effect again (read).
+		 * @param reason why, naming the health contributors that went down, without any
+		 * property value
+		 * @param duration how long the roll-back took
+		 * @return the result
+		 */
+		public ConfigReloadResult rolledBack(String reason, Duration duration) {
+			Assert.hasText(reason, "'reason' must not be empty");
+			return new ConfigReloadResult(this, ReloadOutcome.ROLLED_BACK, duration, reason);
 		}
 
 		private static Set<String> sorted(Set<String> keys) {

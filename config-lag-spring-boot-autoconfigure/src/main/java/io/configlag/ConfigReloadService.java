@@ -61,6 +61,15 @@ public interface ConfigReloadService {
 	long getReloadCount(ReloadOutcome outcome);
 
 	/**
+	 * Return where the rollout stands: a version waiting for its spread delay, a version
+	 * being verified, a rolled-back version that is pinned.
+	 * @return the rollout status, {@link RolloutStatus#NONE} when there is none
+	 */
+	default RolloutStatus getRolloutStatus() {
+		return RolloutStatus.NONE;
+	}
+
+	/**
 	 * Return how the watched paths are watched right now.
 	 * @return the watch status
 	 */

@@ -27,6 +27,14 @@ public enum ReloadOutcome {
 	 * The new content could not be read, parsed, bound or validated; the last good
 	 * version stays in place.
 	 */
-	REJECTED
+	REJECTED,
+
+	/**
+	 * A version was applied and then rolled back because the application's health left
+	 * {@code UP} while it was verified ({@code config.lag.rollout.verify-for}): the
+	 * version before it is in effect again, and the rolled-back version is pinned (not
+	 * applied again by the watcher) until the files change again.
+	 */
+	ROLLED_BACK
 
 }

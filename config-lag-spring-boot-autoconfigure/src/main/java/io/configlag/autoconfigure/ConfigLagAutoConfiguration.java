@@ -19,17 +19,25 @@ import io.configlag.reload.RestartKeys;
 import io.configlag.reload.RestartStrategy;
 import io.configlag.reload.StartupChecks;
 import io.configlag.reload.ValueObjectBeans;
+import io.configlag.rollout.ActuatorHealthCheck;
+import io.configlag.rollout.HealthCheck;
+import io.configlag.rollout.Rollout;
 import io.configlag.watch.ConfigWatcher;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
+import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
@@ -77,9 +85,17 @@ public final class ConfigLagAutoConfiguration {
 	}
 
 	@Bean
-	DefaultConfigReloadService configReloadService(ConfigReloader reloader, ObjectProvider<ConfigWatcher> watcher,
-			ObjectProvider<StartupChecks> startupChecks) {
-		return new DefaultConfigReloadService(reloader, () -> {
+	Rollout configLagRollout(ConfigReloader reloader, ConfigLagProperties properties,
+			ObjectProvider<HealthCheck> healthCheck) {
+		ConfigLagProperties.Rollout rollout = properties.getRollout();
+		return new Rollout(reloader, rollout.getSpread(), rollout.getVerifyFor(), rollout.getCheckInterval(),
+				rollout.getVerifyFor().isZero() ? null : healthCheck.getIfAvailable(), Clock.systemUTC());
+	}
+
+	@Bean
+	DefaultConfigReloadService configReloadService(ConfigReloader reloader, Rollout rollout,
+			ObjectProvider<ConfigWatcher> watcher, ObjectProvider<StartupChecks> startupChecks) {
+		return new DefaultConfigReloadService(reloader, rollout::reloadNow, rollout::getStatus, () -> {
 			ConfigWatcher current = watcher.getIfAvailable();
 			return (current != null) ? current.getStatus() : WatchStatus.OFF;
 		}, () -> {
@@ -106,10 +122,27 @@ public final class ConfigLagAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConfigWatcher configLagWatcher(ConfigReloader reloader, ConfigLagProperties properties) {
+	ConfigWatcher configLagWatcher(ConfigReloader reloader, Rollout rollout, ConfigLagProperties properties) {
 		ConfigLagProperties.Watch watch = properties.getWatch();
-		return new ConfigWatcher(reloader, watch.getMode(), watch.getPollInterval(), watch.getQuietPeriod(),
-				watch.getCheckInterval(), FileSystems.getDefault()::newWatchService);
+		return new ConfigWatcher(reloader, rollout::reload, watch.getMode(), watch.getPollInterval(),
+				watch.getQuietPeriod(), watch.getCheckInterval(), FileSystems.getDefault()::newWatchService);
+	}
+
+	/**
+	 * The rollout's health check through Actuator's health endpoint.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.health.actuate.endpoint.HealthEndpoint")
+	static class RolloutHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(HealthCheck.class)
+		ActuatorHealthCheck configLagRolloutHealthCheck(ObjectProvider<HealthEndpoint> endpoint,
+				ObjectProvider<HealthEndpointGroups> groups, ObjectProvider<HealthContributorRegistry> registry,
+				ConfigLagProperties properties) {
+			return new ActuatorHealthCheck(endpoint, groups, registry, properties.getRollout().getHealthGroup());
+		}
+
 	}
 
 }

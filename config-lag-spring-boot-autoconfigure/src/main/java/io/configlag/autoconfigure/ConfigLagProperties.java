@@ -69,6 +69,11 @@ public class ConfigLagProperties {
 	 */
 	private final Reload reload = new Reload();
 
+	/**
+	 * Rollout of a new version over the fleet: spread and verification.
+	 */
+	private final Rollout rollout = new Rollout();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -123,6 +128,74 @@ public class ConfigLagProperties {
 
 	public Reload getReload() {
 		return this.reload;
+	}
+
+	public Rollout getRollout() {
+		return this.rollout;
+	}
+
+	/**
+	 * Rollout settings.
+	 */
+	public static class Rollout {
+
+		/**
+		 * Upper bound of the random delay before a version found by watching or polling
+		 * is applied, so that replicas that receive it together apply it at different
+		 * moments (zero applies at once).
+		 */
+		private Duration spread = Duration.ZERO;
+
+		/**
+		 * How long the application's health is watched after a version is applied, to
+		 * roll the version back if health was UP before and leaves UP (zero turns
+		 * verification off).
+		 */
+		private Duration verifyFor = Duration.ZERO;
+
+		/**
+		 * Health group whose status is verified, such as 'readiness'; empty for the
+		 * overall health.
+		 */
+		private String healthGroup = "";
+
+		/**
+		 * Time between two health checks while a newly applied version is verified.
+		 */
+		private Duration checkInterval = Duration.ofSeconds(1);
+
+		public Duration getSpread() {
+			return this.spread;
+		}
+
+		public void setSpread(Duration spread) {
+			this.spread = spread;
+		}
+
+		public Duration getVerifyFor() {
+			return this.verifyFor;
+		}
+
+		public void setVerifyFor(Duration verifyFor) {
+			this.verifyFor = verifyFor;
+		}
+
+		public String getHealthGroup() {
+			return this.healthGroup;
+		}
+
+		public void setHealthGroup(String healthGroup) {
+			this.healthGroup = healthGroup;
+		}
+
+		public Duration getCheckInterval() {
+			return this.checkInterval;
+		}
+
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
+		}
+
 	}
 
 	/**

@@ -23,7 +23,10 @@ import org.springframework.context.ApplicationListener;
  * version, the last outcome and the staleness in its details. While the last reload is
  * rejected the configuration is <em>stale</em> (the files hold a version that is not
  * applied) and the indicator reports the configured rejected status, {@code UP} by
- * default.
+ * default. After the rollout rolled a version back
+ * ({@code config.lag.rollout.verify-for}) the details say {@code rolledBack} and name the
+ * pinned version until the files change; the status stays {@code UP}, as the version in
+ * effect is the one that kept the application healthy.
  *
  * @author The config-lag developers
  */
@@ -75,6 +78,11 @@ public final class ConfigReloadHealthIndicator extends AbstractHealthIndicator
 		builder.withDetail("stale", stale);
 		if (!this.service.getRestartKeys().isEmpty()) {
 			builder.withDetail("restartRequired", this.service.getRestartKeys());
+		}
+		String pinned = this.service.getRolloutStatus().pinnedVersion();
+		builder.withDetail("rolledBack", pinned != null);
+		if (pinned != null) {
+			builder.withDetail("pinnedVersion", pinned);
 		}
 		WatchStatus watch = this.service.getWatchStatus();
 		if (watch.mode() != WatchStatus.Mode.OFF || watch.problem() != null) {

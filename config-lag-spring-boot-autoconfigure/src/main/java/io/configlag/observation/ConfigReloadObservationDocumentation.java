@@ -40,7 +40,8 @@ enum ConfigReloadObservationDocumentation implements ObservationDocumentation {
 	enum LowCardinalityKeyNames implements KeyName {
 
 		/**
-		 * The outcome: {@code applied}, {@code unchanged} or {@code rejected}.
+		 * The outcome: {@code applied}, {@code restart-required}, {@code unchanged},
+		 * {@code rejected} or {@code rolled-back}.
 		 */
 		OUTCOME {
 			@Override

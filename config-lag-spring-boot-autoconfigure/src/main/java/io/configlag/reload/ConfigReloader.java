@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.configlag.ConfigReloadResult;
@@ -119,9 +120,50 @@ public final class ConfigReloader {
 	 * @return the result
 	 */
 	public ConfigReloadResult reload(ReloadTrigger trigger) {
+		return serialized(() -> this.execution.execute(trigger, () -> doReload(trigger, null, null, null)));
+	}
+
+	/**
+	 * Apply a snapshot that the caller read from the watched paths (the rollout, which
+	 * decides when a version it read is applied), exactly as {@link #reload} applies what
+	 * it reads. Call it within {@link #serialized} together with the read.
+	 * @param trigger what started the reload
+	 * @param next the snapshot read, or {@code null} to read the watched paths now
+	 * @param verification what is verified after the apply, for the result, or
+	 * {@code null}
+	 * @return the result
+	 */
+	public ConfigReloadResult reload(ReloadTrigger trigger, @Nullable ConfigSnapshot next,
+			@Nullable String verification) {
+		return serialized(() -> this.execution.execute(trigger, () -> doReload(trigger, next, verification, null)));
+	}
+
+	/**
+	 * Roll back to a previous snapshot with the machinery of any reload (beans,
+	 * {@code Environment}, appliers), reporting the result as
+	 * {@link ReloadOutcome#ROLLED_BACK rolled back} unless the previous snapshot is
+	 * rejected.
+	 * @param trigger the trigger of the reload that applied the version rolled back
+	 * @param to the snapshot to put back into effect
+	 * @param reason why, naming the health contributors that went down
+	 * @return the result
+	 */
+	public ConfigReloadResult rollBack(ReloadTrigger trigger, ConfigSnapshot to, String reason) {
+		return serialized(() -> this.execution.execute(trigger, () -> doReload(trigger, to, null, reason)));
+	}
+
+	/**
+	 * Run the given action while no reload runs (reloads within it run as usual), so that
+	 * reading the watched paths and applying what was read are not interleaved with
+	 * another reload.
+	 * @param <T> the type of the action's result
+	 * @param action the action
+	 * @return its result
+	 */
+	public <T> T serialized(Supplier<T> action) {
 		this.lock.lock();
 		try {
-			return this.execution.execute(trigger, () -> doReload(trigger));
+			return action.get();
 		}
 		finally {
 			this.lock.unlock();
@@ -166,13 +208,14 @@ public final class ConfigReloader {
 		return this.counts.get(outcome).get();
 	}
 
-	private ConfigReloadResult doReload(ReloadTrigger trigger) {
+	private ConfigReloadResult doReload(ReloadTrigger trigger, @Nullable ConfigSnapshot given,
+			@Nullable String verification, @Nullable String rollBackReason) {
 		Instant startedAt = this.clock.instant();
 		long start = System.nanoTime();
 		ConfigSnapshot previous = current();
 		ConfigSnapshot next;
 		try {
-			next = this.reader.read();
+			next = (given != null) ? given : this.reader.read();
 		}
 		catch (RuntimeException ex) {
 			return rejected(trigger, previous, startedAt, start, ex, null);
@@ -223,6 +266,10 @@ public final class ConfigReloader {
 			.consumers(consumers.byKey())
 			.restartRequired(prepared.notRebound(takenByAppliers), restart)
 			.times(next.lastWritten(), diff.keys().contains(PUBLISHED_AT) ? publishedAt(next) : null);
+		if (rollBackReason != null) {
+			return finish(result.rolledBack(rollBackReason, since(start)));
+		}
+		result.verification(verification);
 		Set<String> changed = withoutMetadata(keys);
 		boolean noneLive = !changed.isEmpty()
 				&& changed.stream().noneMatch((key) -> consumers.isLive(key) && !this.restartKeys.isStartupKey(key));

@@ -9,6 +9,7 @@ import io.configlag.ConfigReloadService;
 import io.configlag.MountedPath;
 import io.configlag.ReloadOutcome;
 import io.configlag.ReloadTrigger;
+import io.configlag.RolloutStatus;
 import io.configlag.WatchStatus;
 import io.configlag.mount.ConfigSnapshot;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +24,10 @@ public final class DefaultConfigReloadService implements ConfigReloadService {
 
 	private final ConfigReloader reloader;
 
+	private final Supplier<ConfigReloadResult> manualReload;
+
+	private final Supplier<RolloutStatus> rolloutStatus;
+
 	private final Supplier<WatchStatus> watchStatus;
 
 	private final Supplier<List<String>> warnings;
@@ -36,14 +41,36 @@ public final class DefaultConfigReloadService implements ConfigReloadService {
 	 */
 	public DefaultConfigReloadService(ConfigReloader reloader, Supplier<WatchStatus> watchStatus,
 			Supplier<List<String>> warnings) {
+		this(reloader, () -> reloader.reload(ReloadTrigger.MANUAL), () -> RolloutStatus.NONE, watchStatus, warnings);
+	}
+
+	/**
+	 * Create a new instance whose manual reloads and rollout status come from the
+	 * rollout.
+	 * @param reloader the reloader
+	 * @param manualReload runs a manual reload
+	 * @param rolloutStatus supplies the rollout status
+	 * @param watchStatus supplies the watch status ({@link WatchStatus#OFF} when nothing
+	 * watches)
+	 * @param warnings supplies the current warnings
+	 */
+	public DefaultConfigReloadService(ConfigReloader reloader, Supplier<ConfigReloadResult> manualReload,
+			Supplier<RolloutStatus> rolloutStatus, Supplier<WatchStatus> watchStatus, Supplier<List<String>> warnings) {
 		this.reloader = reloader;
+		this.manualReload = manualReload;
+		this.rolloutStatus = rolloutStatus;
 		this.watchStatus = watchStatus;
 		this.warnings = warnings;
 	}
 
 	@Override
 	public ConfigReloadResult reload() {
-		return this.reloader.reload(ReloadTrigger.MANUAL);
+		return this.manualReload.get();
+	}
+
+	@Override
+	public RolloutStatus getRolloutStatus() {
+		return this.rolloutStatus.get();
 	}
 
 	@Override

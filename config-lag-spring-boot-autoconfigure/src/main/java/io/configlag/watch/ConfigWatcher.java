@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import io.configlag.ReloadTrigger;
 import io.configlag.WatchStatus;
@@ -48,6 +49,8 @@ public final class ConfigWatcher implements SmartLifecycle {
 	private static final Log logger = LogFactory.getLog(ConfigWatcher.class);
 
 	private final ConfigReloader reloader;
+
+	private final Consumer<ReloadTrigger> reload;
 
 	private final List<Path> paths;
 
@@ -83,7 +86,25 @@ public final class ConfigWatcher implements SmartLifecycle {
 
 	public ConfigWatcher(ConfigReloader reloader, WatchMode mode, Duration pollInterval, Duration quietPeriod,
 			Duration checkInterval, Callable<WatchService> watchServiceFactory) {
+		this(reloader, reloader::reload, mode, pollInterval, quietPeriod, checkInterval, watchServiceFactory);
+	}
+
+	/**
+	 * Create a watcher that hands what it finds to the given reload instead of
+	 * {@link ConfigReloader#reload} (the rollout, which may delay or hold back a
+	 * version).
+	 * @param reloader the reloader, for the paths and the version in effect
+	 * @param reload what runs a reload started by watching or checking
+	 * @param mode the watch mode
+	 * @param pollInterval the time between two checks when polling
+	 * @param quietPeriod the quiet period after plain writes
+	 * @param checkInterval the time between two checks while events are used
+	 * @param watchServiceFactory creates the JDK watch service
+	 */
+	public ConfigWatcher(ConfigReloader reloader, Consumer<ReloadTrigger> reload, WatchMode mode, Duration pollInterval,
+			Duration quietPeriod, Duration checkInterval, Callable<WatchService> watchServiceFactory) {
 		this.reloader = reloader;
+		this.reload = reload;
 		this.paths = reloader.getReader().getPaths().stream().map(WatchedPath::path).toList();
 		this.nativeRequested = resolve(mode) == WatchMode.NATIVE;
 		this.pollInterval = pollInterval;
@@ -222,7 +243,7 @@ public final class ConfigWatcher implements SmartLifecycle {
 		}
 		try {
 			if (force || scan.differsFrom(this.lastScan)) {
-				this.reloader.reload(trigger);
+				this.reload.accept(trigger);
 				this.lastScan = scan;
 			}
 		}

@@ -142,7 +142,7 @@ class ConfigReloadEndpointAutoConfigurationTests {
 			assertThat(secretPath.writtenAt()).isNotNull();
 			assertThat(descriptor.lastReload()).isNull();
 			assertThat(descriptor.counts()).containsExactly(Map.entry("applied", 0L), Map.entry("restart-required", 0L),
-					Map.entry("unchanged", 0L), Map.entry("rejected", 0L));
+					Map.entry("unchanged", 0L), Map.entry("rejected", 0L), Map.entry("rolled-back", 0L));
 			assertThat(descriptor.restartKeys()).isEmpty();
 		});
 	}

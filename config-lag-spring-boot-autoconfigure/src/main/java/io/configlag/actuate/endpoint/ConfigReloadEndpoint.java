@@ -13,6 +13,7 @@ import io.configlag.ConfigReloadResult;
 import io.configlag.ConfigReloadService;
 import io.configlag.MountedPath;
 import io.configlag.ReloadOutcome;
+import io.configlag.RolloutStatus;
 import io.configlag.WatchStatus;
 import io.configlag.mount.MountedConfigPropertySource;
 import org.jspecify.annotations.Nullable;
@@ -98,7 +99,7 @@ public class ConfigReloadEndpoint {
 		return new ConfigReloadDescriptor(this.service.getCurrentVersion(), watchMode, WatchDescriptor.of(watch), paths,
 				describe(this.service.getLastReload(), showUnsanitized),
 				describe(this.service.getLastSuccess(), showUnsanitized), counts, this.service.getRestartKeys(),
-				this.service.getWarnings());
+				RolloutDescriptor.of(this.service.getRolloutStatus()), this.service.getWarnings());
 	}
 
 	ReloadDescriptor reload(boolean showUnsanitized) {
@@ -149,17 +150,44 @@ public class ConfigReloadEndpoint {
 	 * @param lastReload the last reload, whatever its outcome
 	 * @param lastSuccess the last reload that applied a new version
 	 * @param counts the number of reloads per outcome ({@code applied},
-	 * {@code restart-required}, {@code unchanged}, {@code rejected}) since the
-	 * application started
+	 * {@code restart-required}, {@code unchanged}, {@code rejected}, {@code rolled-back})
+	 * since the application started
 	 * @param restartKeys the keys changed since the application started that take effect
 	 * only after a restart
+	 * @param rollout a version waiting for its spread delay, a version being verified and
+	 * a rolled-back version that is pinned, or {@code null} when there is none
 	 * @param warnings what keeps changes from reaching the application or delays them
 	 * ({@code subPath} mounts, non-atomic paths, beans that cannot be rebound live, a
 	 * fallback from file-system events to polling)
 	 */
 	public record ConfigReloadDescriptor(String version, @Nullable String watchMode, @Nullable WatchDescriptor watch,
 			List<PathDescriptor> paths, @Nullable ReloadDescriptor lastReload, @Nullable ReloadDescriptor lastSuccess,
-			Map<String, Long> counts, Set<String> restartKeys, List<String> warnings) implements OperationResponseBody {
+			Map<String, Long> counts, Set<String> restartKeys, @Nullable RolloutDescriptor rollout,
+			List<String> warnings) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * Where the rollout stands ({@code config.lag.rollout.*}).
+	 *
+	 * @param pendingVersion the version found by watching that waits for its random delay
+	 * @param pendingAppliesAt when the pending version will be applied
+	 * @param verifyingVersion the applied version whose effect on health is being
+	 * verified
+	 * @param verifyingUntil when its verification ends
+	 * @param pinnedVersion the rolled-back version that watching does not apply again
+	 * until the files change
+	 */
+	public record RolloutDescriptor(@Nullable String pendingVersion, @Nullable Instant pendingAppliesAt,
+			@Nullable String verifyingVersion, @Nullable Instant verifyingUntil, @Nullable String pinnedVersion) {
+
+		static @Nullable RolloutDescriptor of(RolloutStatus status) {
+			if (status.equals(RolloutStatus.NONE)) {
+				return null;
+			}
+			return new RolloutDescriptor(status.pendingVersion(), status.pendingAppliesAt(), status.verifyingVersion(),
+					status.verifyingUntil(), status.pinnedVersion());
+		}
 
 	}
 
@@ -217,7 +245,8 @@ public class ConfigReloadEndpoint {
 	 * @param trigger what started it: {@code watch}, {@code poll} or {@code manual}
 	 * @param outcome {@code applied}, {@code restart-required} (in the
 	 * {@code Environment}, but no live consumer took any of its changes),
-	 * {@code unchanged} or {@code rejected}
+	 * {@code unchanged}, {@code rejected} or {@code rolled-back} (applied, then put back
+	 * because health left {@code UP})
 	 * @param version the version in effect after the reload
 	 * @param previousVersion the version in effect before the reload
 	 * @param duration how long the reload took
@@ -235,20 +264,22 @@ public class ConfigReloadEndpoint {
 	 * them, or {@code notRebound} beans depend on them
 	 * @param consumers for each changed key that a live consumer took, the consumers that
 	 * took it ({@code bean:<name>}, {@code refresh-scope:<name>}, {@code logging}, ...)
-	 * @param error why the reload was rejected
+	 * @param error why the reload was rejected or rolled back
+	 * @param verification what the rollout verifies after the apply, or why there is
+	 * nothing to verify
 	 */
 	public record ReloadDescriptor(Instant time, String trigger, String outcome, String version, String previousVersion,
 			Duration duration, @Nullable Instant writtenAt, @Nullable Duration lag, Set<String> added,
 			Set<String> changed, Set<String> removed, Map<String, @Nullable Object> values, Set<String> notRebound,
-			Set<String> restartKeys, Map<String, Set<String>> consumers,
-			@Nullable String error) implements OperationResponseBody {
+			Set<String> restartKeys, Map<String, Set<String>> consumers, @Nullable String error,
+			@Nullable String verification) implements OperationResponseBody {
 
 		static ReloadDescriptor of(ConfigReloadResult result, Map<String, @Nullable Object> values) {
 			return new ReloadDescriptor(result.startedAt(), lowerCase(result.trigger()), lowerCase(result.outcome()),
 					result.version(), result.previousVersion(), result.duration(), result.writtenAt(), result.lag(),
 					new TreeSet<>(result.added()), new TreeSet<>(result.changed()), new TreeSet<>(result.removed()),
 					values, new TreeSet<>(result.notRebound()), new TreeSet<>(result.restartKeys()), result.consumers(),
-					result.error());
+					result.error(), result.verification());
 		}
 
 	}
