@@ -125,6 +125,36 @@ public record ConfigSnapshot(Map<String, Object> properties, String version, Lis
 	}
 
 	/**
+	 * Return why this snapshot must not replace the given previous one because a mount
+	 * vanished: a path that had keys and is now missing, or an empty directory that is
+	 * not a kubelet volume (a mount point that is not populated yet), is a vanished mount
+	 * rather than the removal of every key, and the last good version stays.
+	 * @param previous the snapshot in effect
+	 * @return the reason, or {@code null} if no mount vanished
+	 */
+	public @Nullable ConfigLoadException vanishedFrom(ConfigSnapshot previous) {
+		for (PathState state : this.paths) {
+			boolean empty = state.kind() == PathKind.MISSING
+					|| (state.kind() == PathKind.DIRECTORY && !state.kubeletVolume() && state.files().isEmpty());
+			if (empty && previous.hadKeys(state.path())) {
+				String what = (state.kind() == PathKind.MISSING) ? "disappeared" : "is empty";
+				return new ConfigLoadException(state.path().path(), "Config path '" + state.path().location() + "' "
+						+ what + "; keeping its last keys until it is populated again");
+			}
+		}
+		return null;
+	}
+
+	private boolean hadKeys(WatchedPath path) {
+		for (PathState state : this.paths) {
+			if (state.path().equals(path) && state.keys() > 0) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * What was found at one watched path.
 	 *
 	 * @param path the watched path

@@ -28,7 +28,6 @@ import io.configlag.mount.ConfigLoadException;
 import io.configlag.mount.ConfigSnapshot;
 import io.configlag.mount.MountedConfigPropertySource;
 import io.configlag.mount.MountedConfigReader;
-import io.configlag.mount.WatchedPath;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -79,7 +78,7 @@ public final class ConfigReloader {
 
 	private final CandidateSources candidates;
 
-	private final RestartKeys restartKeys;
+	private final InEffect inEffect;
 
 	private final Clock clock;
 
@@ -105,7 +104,7 @@ public final class ConfigReloader {
 		this.publisher = publisher;
 		this.execution = execution;
 		this.consistency = consistency;
-		this.restartKeys = restartKeys;
+		this.inEffect = new InEffect(restartKeys);
 		this.clock = clock;
 		this.candidates = new CandidateSources(environment);
 		for (ReloadOutcome outcome : ReloadOutcome.values()) {
@@ -220,7 +219,7 @@ public final class ConfigReloader {
 		catch (RuntimeException ex) {
 			return rejected(trigger, previous, startedAt, start, ex, null);
 		}
-		ConfigLoadException vanished = vanishedContent(previous, next);
+		ConfigLoadException vanished = next.vanishedFrom(previous);
 		if (vanished != null) {
 			return rejected(trigger, previous, startedAt, start, vanished, null);
 		}
@@ -260,20 +259,16 @@ public final class ConfigReloader {
 			rollback(live, replaced.get(), prepared, keys);
 			return rejected(trigger, previous, startedAt, start, ex, diff);
 		}
-		Set<String> takenByAppliers = consumers.byKey().keySet();
-		Set<String> restart = restartKeys(keys, referencedBy, prepared, consumers, takenByAppliers);
+		InEffect.Decision decision = this.inEffect.decide(keys, referencedBy, prepared, consumers);
 		result.keys(diff.added(), diff.changed(), diff.removed())
-			.consumers(consumers.byKey())
-			.restartRequired(prepared.notRebound(takenByAppliers), restart)
+			.consumers(decision.consumers())
+			.restartRequired(decision.notRebound(), decision.restartKeys())
 			.times(next.lastWritten(), diff.keys().contains(PUBLISHED_AT) ? publishedAt(next) : null);
 		if (rollBackReason != null) {
 			return finish(result.rolledBack(rollBackReason, since(start)));
 		}
 		result.verification(verification);
-		Set<String> changed = withoutMetadata(keys);
-		boolean noneLive = !changed.isEmpty()
-				&& changed.stream().noneMatch((key) -> consumers.isLive(key) && !this.restartKeys.isStartupKey(key));
-		return finish(noneLive ? result.restartRequired(since(start)) : result.applied(since(start)));
+		return finish(decision.noneInEffect() ? result.restartRequired(since(start)) : result.applied(since(start)));
 	}
 
 	private void validateInAppliers(Set<String> keys, MutablePropertySources candidate) {
@@ -282,80 +277,6 @@ public final class ConfigReloader {
 			binder = (binder != null) ? binder : this.rebinder.binderFor(candidate);
 			applier.validate(keys, binder);
 		}
-	}
-
-	/*
-	 * The changed keys that take effect only after a restart: those that Spring reads at
-	 * start-up, those that no live consumer took, those of beans that cannot be rebound
-	 * unless an applier took them (the credentials of a connection pool), and those that
-	 * beans keep an old value of (@Value singletons, direct consumers of
-	 * constructor-bound beans). A key that others refer to through placeholders is live
-	 * when one of them is.
-	 */
-	private Set<String> restartKeys(Set<String> keys, Map<String, Set<String>> referencedBy,
-			PropertiesBeanRebinder.Prepared prepared, LiveConsumers consumers, Set<String> takenByAppliers) {
-		prepared.recordLiveConsumers(consumers);
-		this.restartKeys.recordDeclaredLive(keys, consumers);
-		boolean found = true;
-		while (found) {
-			found = false;
-			for (Map.Entry<String, Set<String>> entry : referencedBy.entrySet()) {
-				if (!consumers.isLive(entry.getKey())) {
-					for (String referencing : entry.getValue()) {
-						if (consumers.isLive(referencing)) {
-							consumers.took("placeholder:" + referencing, Set.of(entry.getKey()));
-							found = true;
-							break;
-						}
-					}
-				}
-			}
-		}
-		Set<String> restart = new TreeSet<>(this.restartKeys.requiringRestart(withoutMetadata(keys), consumers));
-		for (String key : prepared.notRebindableKeys()) {
-			if (!takenByAppliers.contains(key)) {
-				restart.add(key);
-			}
-		}
-		restart.addAll(prepared.heldKeys());
-		return restart;
-	}
-
-	private static Set<String> withoutMetadata(Set<String> keys) {
-		if (!keys.contains(PUBLISHED_AT)) {
-			return keys;
-		}
-		Set<String> withoutMetadata = new TreeSet<>(keys);
-		withoutMetadata.remove(PUBLISHED_AT);
-		return withoutMetadata;
-	}
-
-	/*
-	 * A path that had keys and is now missing, or an empty directory that is not a
-	 * kubelet volume (a mount point that is not populated yet), is a vanished mount
-	 * rather than the removal of every key: the last good version stays.
-	 */
-	private static @Nullable ConfigLoadException vanishedContent(ConfigSnapshot previous, ConfigSnapshot next) {
-		for (ConfigSnapshot.PathState state : next.paths()) {
-			boolean empty = state.kind() == ConfigSnapshot.PathKind.MISSING
-					|| (state.kind() == ConfigSnapshot.PathKind.DIRECTORY && !state.kubeletVolume()
-							&& state.files().isEmpty());
-			if (empty && hadKeys(previous, state.path())) {
-				String what = (state.kind() == ConfigSnapshot.PathKind.MISSING) ? "disappeared" : "is empty";
-				return new ConfigLoadException(state.path().path(), "Config path '" + state.path().location() + "' "
-						+ what + "; keeping its last keys until it is populated again");
-			}
-		}
-		return null;
-	}
-
-	private static boolean hadKeys(ConfigSnapshot snapshot, WatchedPath path) {
-		for (ConfigSnapshot.PathState state : snapshot.paths()) {
-			if (state.path().equals(path) && state.keys() > 0) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private void applyToContext(Set<String> keys, LiveConsumers consumers) {
