@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.scope.ScopedProxyUtils;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -23,6 +24,7 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.PropertyPlaceholderHelper;
 import org.springframework.util.ReflectionUtils;
@@ -99,7 +101,8 @@ public final class ValueInjections {
 			Map<String, Reader> readers = new LinkedHashMap<>();
 			for (String beanName : this.beanFactory.getBeanDefinitionNames()) {
 				BeanDefinition definition = definition(beanName);
-				Class<?> type = (definition != null && !definition.isAbstract()) ? type(beanName) : null;
+				Class<?> type = (definition != null && !definition.isAbstract() && !isScopedProxy(beanName))
+						? type(beanName) : null;
 				if (definition == null || type == null || type.getName().startsWith("org.springframework.")) {
 					continue;
 				}
@@ -112,6 +115,14 @@ public final class ValueInjections {
 			this.index = index;
 		}
 		return index;
+	}
+
+	/*
+	 * The singleton proxy of a scoped bean (a @RefreshScope bean) has the bean's type but
+	 * reads nothing itself: its target bean does.
+	 */
+	private boolean isScopedProxy(String beanName) {
+		return this.beanFactory.containsBeanDefinition(ScopedProxyUtils.getTargetBeanName(beanName));
 	}
 
 	private @Nullable BeanDefinition definition(String beanName) {
@@ -135,7 +146,9 @@ public final class ValueInjections {
 			names.add(ConfigurationPropertyName.adapt(properties.prefix(), '.'));
 		}
 		ReflectionUtils.doWithFields(type, (field) -> addValue(field, names));
-		ReflectionUtils.doWithMethods(type, (method) -> addValues(method, names));
+		// The parameters of a @Bean method belong to the bean it creates
+		ReflectionUtils.doWithMethods(type, (method) -> addValues(method, names),
+				(method) -> !AnnotatedElementUtils.hasAnnotation(method, Bean.class));
 		for (Executable constructor : type.getDeclaredConstructors()) {
 			addValues(constructor, names);
 		}

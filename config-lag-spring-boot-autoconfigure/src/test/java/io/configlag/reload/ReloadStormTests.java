@@ -107,6 +107,8 @@ class ReloadStormTests {
 				assertThat(reads.get()).isPositive();
 				assertThat(problems).isEmpty();
 				assertThat(reloads).isPositive().isLessThanOrEqualTo(WRITES);
+				// The bound bean and the refresh-scoped bean take the value live
+				assertThat(reloader.getRestartKeys()).isEmpty();
 			});
 	}
 

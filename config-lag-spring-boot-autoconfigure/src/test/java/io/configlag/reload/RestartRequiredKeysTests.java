@@ -2,6 +2,7 @@ package io.configlag.reload;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 import io.configlag.ConfigReloadResult;
 import io.configlag.ConfigReloadService;
@@ -66,6 +67,7 @@ class RestartRequiredKeysTests {
 			app:
 			  greeting: hello
 			  banner: plain
+			  motto: calm
 			  unread: one
 			  host: a.example.com
 			  url: https://${app.host}/
@@ -147,6 +149,18 @@ class RestartRequiredKeysTests {
 			ConfigReloadResult result = change(context, volume, "banner: plain", "banner: fancy");
 			assertThat(context.getBean(RefreshedBanner.class).banner()).isEqualTo("fancy");
 			assertThat(result.restartKeys()).containsExactly("app.banner");
+		}, RefreshedBannerConfiguration.class);
+	}
+
+	@Test
+	void valueReadOnlyByARefreshScopedBeanIsInEffect() {
+		run(INITIAL, (context, volume) -> {
+			ConfigReloadResult result = change(context, volume, "motto: calm", "motto: bold");
+			assertThat(result.outcome()).isEqualTo(ReloadOutcome.APPLIED);
+			assertThat(result.restartKeys()).isEmpty();
+			assertThat(result.notRebound()).isEmpty();
+			assertThat(result.consumers()).containsEntry("app.motto", Set.of("refresh-scope:refreshedBanner"));
+			assertThat(context.getBean(RefreshedBanner.class).motto()).isEqualTo("bold");
 		}, RefreshedBannerConfiguration.class);
 	}
 
@@ -335,8 +349,15 @@ class RestartRequiredKeysTests {
 		@Value("${app.banner}")
 		private String banner;
 
+		@Value("${app.motto}")
+		private String motto;
+
 		String banner() {
 			return this.banner;
+		}
+
+		String motto() {
+			return this.motto;
 		}
 
 	}
