@@ -235,7 +235,7 @@ public final class ConfigReloader {
 			return finish(result.unchanged(since(start)));
 		}
 		MutablePropertySources candidate = this.candidates.of(next);
-		PropertiesBeanRebinder.Prepared prepared;
+		PreparedRebind prepared;
 		Set<String> keys;
 		Map<String, Set<String>> referencedBy = new LinkedHashMap<>();
 		try {
@@ -286,7 +286,7 @@ public final class ConfigReloader {
 	}
 
 	private void rollback(MountedConfigPropertySource live, MountedConfigPropertySource.@Nullable Published replaced,
-			PropertiesBeanRebinder.Prepared prepared, Set<String> keys) {
+			PreparedRebind prepared, Set<String> keys) {
 		try {
 			this.consistency.exclusively(() -> {
 				if (replaced != null) {

@@ -33,7 +33,7 @@ final class InEffect {
 	 * @param consumers the consumers that the appliers recorded; completed here
 	 * @return the decision
 	 */
-	Decision decide(Set<String> keys, Map<String, Set<String>> referencedBy, PropertiesBeanRebinder.Prepared prepared,
+	Decision decide(Set<String> keys, Map<String, Set<String>> referencedBy, PreparedRebind prepared,
 			LiveConsumers consumers) {
 		Set<String> takenByAppliers = consumers.byKey().keySet();
 		prepared.recordLiveConsumers(consumers);

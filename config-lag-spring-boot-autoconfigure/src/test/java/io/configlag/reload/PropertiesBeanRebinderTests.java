@@ -88,7 +88,7 @@ class PropertiesBeanRebinderTests {
 					context.getEnvironment().getPropertySources());
 			candidate.addFirst(new MapPropertySource("candidate",
 					Map.of("other.endpoint", OriginTrackedValue.of("db.example:5432"))));
-			PropertiesBeanRebinder.Prepared prepared = rebinder.prepare(List.of("other.endpoint"), candidate);
+			PreparedRebind prepared = rebinder.prepare(List.of("other.endpoint"), candidate);
 			prepared.apply();
 			assertThat(context.getBean(OtherProperties.class).getEndpoint())
 				.isEqualTo(new Endpoint("db.example", 5432));
