@@ -217,11 +217,11 @@ public final class ConfigReloader {
 			next = (given != null) ? given : this.reader.read();
 		}
 		catch (RuntimeException ex) {
-			return rejected(trigger, previous, startedAt, start, ex, null);
+			return rejected(trigger, previous, startedAt, start, ex, null, null);
 		}
 		ConfigLoadException vanished = next.vanishedFrom(previous);
 		if (vanished != null) {
-			return rejected(trigger, previous, startedAt, start, vanished, null);
+			return rejected(trigger, previous, startedAt, start, vanished, next, null);
 		}
 		ConfigReloadResult.Builder result = ConfigReloadResult.builder(trigger, startedAt)
 			.versions(previous.version(), next.version());
@@ -244,7 +244,7 @@ public final class ConfigReloader {
 			validateInAppliers(keys, candidate);
 		}
 		catch (RuntimeException ex) {
-			return rejected(trigger, previous, startedAt, start, ex, diff);
+			return rejected(trigger, previous, startedAt, start, ex, next, diff);
 		}
 		AtomicReference<MountedConfigPropertySource.@Nullable Published> replaced = new AtomicReference<>();
 		LiveConsumers consumers = LiveConsumers.recording();
@@ -257,7 +257,7 @@ public final class ConfigReloader {
 		}
 		catch (RuntimeException ex) {
 			rollback(live, replaced.get(), prepared, keys);
-			return rejected(trigger, previous, startedAt, start, ex, diff);
+			return rejected(trigger, previous, startedAt, start, ex, next, diff);
 		}
 		InEffect.Decision decision = this.inEffect.decide(keys, referencedBy, prepared, consumers);
 		result.keys(diff.added(), diff.changed(), diff.removed())
@@ -303,16 +303,19 @@ public final class ConfigReloader {
 	}
 
 	private ConfigReloadResult rejected(ReloadTrigger trigger, ConfigSnapshot previous, Instant startedAt, long start,
-			Throwable ex, @Nullable ConfigDiff diff) {
+			Throwable ex, @Nullable ConfigSnapshot candidate, @Nullable ConfigDiff diff) {
 		String error = RejectionMessages.describe(ex);
+		// Logged again for another candidate with the same error (a bad Secret that stays
+		// while a ConfigMap changes), only at DEBUG for the same candidate
+		String logged = error + ((candidate != null) ? " (candidate " + candidate.version() + ")" : "");
 		ConfigReloadResult.Builder builder = ConfigReloadResult.builder(trigger, startedAt)
 			.versions(previous.version(), previous.version());
 		if (diff != null) {
 			builder.keys(diff.added(), diff.changed(), diff.removed());
 		}
 		ConfigReloadResult result = builder.rejected(error, since(start));
-		if (!error.equals(this.lastLoggedError)) {
-			this.lastLoggedError = error;
+		if (!logged.equals(this.lastLoggedError)) {
+			this.lastLoggedError = logged;
 			logger.warn("Config update rejected, keeping version " + previous.version() + ": " + error);
 		}
 		else if (logger.isDebugEnabled()) {

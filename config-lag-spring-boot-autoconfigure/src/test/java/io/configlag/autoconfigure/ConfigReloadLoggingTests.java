@@ -86,6 +86,23 @@ class ConfigReloadLoggingTests {
 		});
 	}
 
+	@Test
+	void sameRejectionOfAnotherVersionIsLoggedAgainButNotOfTheSameVersion(CapturedOutput output) {
+		this.runner.run((context) -> {
+			context.getBean(ConfigWatcher.class).stop();
+			ConfigReloader reloader = context.getBean(ConfigReloader.class);
+			this.config.write(Map.of("config.yaml", "app:\n  name: v1\n  limit: 11\n"));
+			reloader.reload(ReloadTrigger.MANUAL);
+			reloader.reload(ReloadTrigger.MANUAL);
+			assertThat(output.getOut().split("Config update rejected", -1)).hasSize(2);
+			// The same bad value stays while another key changes: a new version, rejected
+			// for the same reason, and said again
+			this.config.write(Map.of("config.yaml", "app:\n  name: v2\n  limit: 11\n"));
+			assertThat(reloader.reload(ReloadTrigger.MANUAL).outcome()).isEqualTo(ReloadOutcome.REJECTED);
+			assertThat(output.getOut().split("Config update rejected", -1)).hasSize(3);
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties(AppProperties.class)
 	static class AppPropertiesConfiguration {

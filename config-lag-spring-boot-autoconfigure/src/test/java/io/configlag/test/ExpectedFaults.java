@@ -19,24 +19,25 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public class ExpectedFaults implements BeforeAllCallback, AfterAllCallback {
 
-	private static final String PREFIX = "[expected: injected fault] ";
-
-	private static volatile boolean active;
-
 	@Override
 	public void beforeAll(ExtensionContext context) {
-		active = true;
+		Converter.active = true;
 	}
 
 	@Override
 	public void afterAll(ExtensionContext context) {
-		active = false;
+		Converter.active = false;
 	}
 
 	/**
-	 * The {@code %expectedFault} conversion word.
+	 * The {@code %expectedFault} conversion word. It holds the flag itself, so that it
+	 * loads without JUnit (a JVM that has the fixtures but not JUnit).
 	 */
 	public static class Converter extends ClassicConverter {
+
+		private static final String PREFIX = "[expected: injected fault] ";
+
+		private static volatile boolean active;
 
 		@Override
 		public String convert(ILoggingEvent event) {
