@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import io.configlag.reload.RejectionMessages;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.TypeMismatchException;
@@ -134,7 +135,7 @@ class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<Throwable> imp
 				Origin origin = Origin.from(error);
 				if (this.mounted.isMounted(origin)) {
 					appendProperty(description, name, origin);
-					reason = constraintReason(field);
+					reason = RejectionMessages.constraintMessage(field);
 				}
 				else {
 					appendProperty(description, name, "\"" + field.getRejectedValue() + "\"", origin);
@@ -198,21 +199,6 @@ class MountedValueFailureAnalyzer extends AbstractFailureAnalyzer<Throwable> imp
 		description.append(String.format("%n    Reason: failed to convert %s to %s (caused by %s)",
 				ClassUtils.getDescriptiveType(cause.getValue()), cause.getRequiredType(), rootCauseType(cause)));
 		return analysis(description, ACTION, cause, "Failed to convert a value from a mounted file for " + bean);
-	}
-
-	/**
-	 * Return the message of a violated constraint, or the constraint's name if the
-	 * message quotes the value (a message can, with {@code ${validatedValue}}).
-	 * @param error the error
-	 * @return the reason
-	 */
-	private static @Nullable String constraintReason(FieldError error) {
-		String message = error.getDefaultMessage();
-		Object value = error.getRejectedValue();
-		if (message != null && value != null && !value.toString().isEmpty() && message.contains(value.toString())) {
-			return "constraint " + error.getCode() + " not met (its message quotes the value)";
-		}
-		return message;
 	}
 
 	private static String originatingFrom(@Nullable Origin origin) {

@@ -21,10 +21,12 @@ import org.springframework.validation.ObjectError;
 /**
  * Describes why a reload was rejected, naming properties, files and lines but never a
  * property value (conversion failures, for one, put the value in their own message).
+ * Spring Boot's start-up failure report for a mounted value shares its constraint
+ * messages.
  *
  * @author The config-lag developers
  */
-final class RejectionMessages {
+public final class RejectionMessages {
 
 	private RejectionMessages() {
 	}
@@ -110,7 +112,7 @@ final class RejectionMessages {
 	 * @param error the error
 	 * @return the message
 	 */
-	private static @Nullable String constraintMessage(FieldError error) {
+	public static @Nullable String constraintMessage(FieldError error) {
 		String message = error.getDefaultMessage();
 		Object value = error.getRejectedValue();
 		if (message != null && value != null && !value.toString().isEmpty() && message.contains(value.toString())) {

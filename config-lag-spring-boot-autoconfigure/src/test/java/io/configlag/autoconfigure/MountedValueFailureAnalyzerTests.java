@@ -104,7 +104,7 @@ class MountedValueFailureAnalyzerTests {
 		failToStart(secret);
 		assertThat(output).contains("Property: app.token")
 			.contains(HIDDEN)
-			.contains("Reason: constraint Pattern not met (its message quotes the value)")
+			.contains("Reason: violates Pattern (its message quotes the value)")
 			.doesNotContain(QUOTED_TOKEN);
 	}
 
