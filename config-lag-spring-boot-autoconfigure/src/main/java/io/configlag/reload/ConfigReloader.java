@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -17,7 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 import io.configlag.ConfigReloadResult;
 import io.configlag.ConfigReloadedEvent;
@@ -51,8 +49,6 @@ import org.springframework.core.env.MutablePropertySources;
 public final class ConfigReloader {
 
 	private static final Log logger = LogFactory.getLog(ConfigReloader.class);
-
-	private static final int MAX_LOGGED_KEYS = 20;
 
 	/**
 	 * The key that a deployment pipeline can write into the configuration: the ISO-8601
@@ -330,24 +326,11 @@ public final class ConfigReloader {
 		if (result.outcome() == ReloadOutcome.APPLIED || result.outcome() == ReloadOutcome.RESTART_REQUIRED) {
 			this.lastSuccess = result;
 			this.lastLoggedError = null;
-			if (logger.isInfoEnabled()) {
-				String what = (result.outcome() == ReloadOutcome.APPLIED) ? " applied"
-						: " is in the Environment, but no live consumer took any of its changes";
-				logger.info("Config version " + result.version() + what + " (was " + result.previousVersion()
-						+ "; added " + names(result.added()) + ", changed " + names(result.changed()) + ", removed "
-						+ names(result.removed()) + "; lag " + millis(result.lag()) + ", took "
-						+ millis(result.duration()) + ")");
-			}
+			ReloadLog.inEnvironment(result);
 			if (!result.restartKeys().isEmpty()) {
 				Set<String> sinceStart = new TreeSet<>(this.restartKeysSinceStart);
 				sinceStart.addAll(result.restartKeys());
 				this.restartKeysSinceStart = Collections.unmodifiableSet(sinceStart);
-				logger.warn("Keys " + names(result.restartKeys()) + " of config version " + result.version()
-						+ " take effect only after a restart: Spring reads them at start-up, no live consumer took"
-						+ " them"
-						+ (result.notRebound().isEmpty() ? ""
-								: ", or beans " + result.notRebound() + " cannot take them live")
-						+ " (see config.lag.strategy, config.lag.reload.live-keys)");
 			}
 		}
 		else if (result.outcome() == ReloadOutcome.UNCHANGED && logger.isDebugEnabled()) {
@@ -381,18 +364,6 @@ public final class ConfigReloader {
 					+ ": it is not an ISO-8601 instant such as 2026-11-24T13:19:54Z");
 			return null;
 		}
-	}
-
-	private static String names(Collection<String> keys) {
-		if (keys.size() <= MAX_LOGGED_KEYS) {
-			return keys.toString();
-		}
-		return keys.stream().limit(MAX_LOGGED_KEYS).collect(Collectors.joining(", ", "[", ", ... "))
-				+ (keys.size() - MAX_LOGGED_KEYS) + " more]";
-	}
-
-	private static String millis(@Nullable Duration duration) {
-		return (duration != null) ? duration.toMillis() + " ms" : "unknown";
 	}
 
 	private static Duration since(long start) {
