@@ -5,21 +5,21 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.style.ToStringCreator;
-import org.springframework.util.Assert;
 
 /**
  * What one reload did. Keys are property names; values are never part of a result.
  * <p>
  * A result is built with {@link #builder(ReloadTrigger, Instant)} and one of the
- * {@link Builder#applied applied}, {@link Builder#restartRequired(Duration) restart
- * required}, {@link Builder#unchanged unchanged}, {@link Builder#rejected rejected} or
- * {@link Builder#rolledBack rolled back} methods that end it.
+ * {@link ConfigReloadResultBuilder#applied applied},
+ * {@link ConfigReloadResultBuilder#restartRequired(Duration) restart required},
+ * {@link ConfigReloadResultBuilder#unchanged unchanged},
+ * {@link ConfigReloadResultBuilder#rejected rejected} or
+ * {@link ConfigReloadResultBuilder#rolledBack rolled back} methods that end it.
  *
  * @author The config-lag developers
  */
@@ -57,7 +57,8 @@ public final class ConfigReloadResult {
 
 	private final @Nullable String verification;
 
-	private ConfigReloadResult(Builder builder, ReloadOutcome outcome, Duration duration, @Nullable String error) {
+	ConfigReloadResult(ConfigReloadResultBuilder builder, ReloadOutcome outcome, Duration duration,
+			@Nullable String error) {
 		this.trigger = builder.trigger;
 		this.outcome = outcome;
 		this.version = (outcome != ReloadOutcome.REJECTED) ? builder.version : builder.previousVersion;
@@ -83,8 +84,8 @@ public final class ConfigReloadResult {
 	 * @param startedAt when it started
 	 * @return a builder
 	 */
-	public static Builder builder(ReloadTrigger trigger, Instant startedAt) {
-		return new Builder(trigger, startedAt);
+	public static ConfigReloadResultBuilder builder(ReloadTrigger trigger, Instant startedAt) {
+		return new ConfigReloadResultBuilder(trigger, startedAt);
 	}
 
 	/**
@@ -285,176 +286,6 @@ public final class ConfigReloadResult {
 			.append("error", this.error)
 			.append("verification", this.verification)
 			.toString();
-	}
-
-	/**
-	 * Builds a {@link ConfigReloadResult}.
-	 */
-	public static final class Builder {
-
-		private final ReloadTrigger trigger;
-
-		private final Instant startedAt;
-
-		private String previousVersion = "none";
-
-		private String version = "none";
-
-		private Set<String> added = Set.of();
-
-		private Set<String> changed = Set.of();
-
-		private Set<String> removed = Set.of();
-
-		private Set<String> notRebound = Set.of();
-
-		private Set<String> restartKeys = Set.of();
-
-		private Map<String, Set<String>> consumers = Map.of();
-
-		private @Nullable Instant writtenAt;
-
-		private @Nullable Instant publishedAt;
-
-		private @Nullable String verification;
-
-		private Builder(ReloadTrigger trigger, Instant startedAt) {
-			this.trigger = trigger;
-			this.startedAt = startedAt;
-		}
-
-		/**
-		 * Set the version in effect before the reload and the version read.
-		 * @param previous the version before
-		 * @param read the version read (in effect after the reload unless it is rejected)
-		 * @return this builder
-		 */
-		public Builder versions(String previous, String read) {
-			this.previousVersion = previous;
-			this.version = read;
-			return this;
-		}
-
-		/**
-		 * Set the keys that the version read adds, changes and removes.
-		 * @param added the added keys
-		 * @param changed the changed keys
-		 * @param removed the removed keys
-		 * @return this builder
-		 */
-		public Builder keys(Set<String> added, Set<String> changed, Set<String> removed) {
-			this.added = sorted(added);
-			this.changed = sorted(changed);
-			this.removed = sorted(removed);
-			return this;
-		}
-
-		/**
-		 * Set the beans that cannot take the change live and the keys that therefore take
-		 * effect only after a restart.
-		 * @param beans the bean names
-		 * @param keys the keys
-		 * @return this builder
-		 */
-		public Builder restartRequired(Set<String> beans, Set<String> keys) {
-			this.notRebound = sorted(beans);
-			this.restartKeys = sorted(keys);
-			return this;
-		}
-
-		/**
-		 * Set the live consumers that took the changed keys.
-		 * @param consumers key to the names of its consumers
-		 * @return this builder
-		 */
-		public Builder consumers(Map<String, Set<String>> consumers) {
-			Map<String, Set<String>> sorted = new TreeMap<>();
-			consumers.forEach((key, names) -> sorted.put(key, sorted(names)));
-			this.consumers = Collections.unmodifiableMap(sorted);
-			return this;
-		}
-
-		/**
-		 * Set when the content read was written to disk and when it was published.
-		 * @param writtenAt the write time, if known
-		 * @param publishedAt the publication time, if known
-		 * @return this builder
-		 */
-		public Builder times(@Nullable Instant writtenAt, @Nullable Instant publishedAt) {
-			this.writtenAt = writtenAt;
-			this.publishedAt = publishedAt;
-			return this;
-		}
-
-		/**
-		 * Set what the rollout verifies after the version read is applied, or why there
-		 * is nothing to verify.
-		 * @param verification the verification, or {@code null} when verification is off
-		 * @return this builder
-		 */
-		public Builder verification(@Nullable String verification) {
-			this.verification = verification;
-			return this;
-		}
-
-		/**
-		 * End with the version read applied.
-		 * @param duration how long the reload took
-		 * @return the result
-		 */
-		public ConfigReloadResult applied(Duration duration) {
-			return new ConfigReloadResult(this, ReloadOutcome.APPLIED, duration, null);
-		}
-
-		/**
-		 * End with the version read in the {@code Environment} but none of its changes
-		 * taken by a live consumer: they take effect after a restart.
-		 * @param duration how long the reload took
-		 * @return the result
-		 */
-		public ConfigReloadResult restartRequired(Duration duration) {
-			return new ConfigReloadResult(this, ReloadOutcome.RESTART_REQUIRED, duration, null);
-		}
-
-		/**
-		 * End with nothing to apply: the version read has no property changes.
-		 * @param duration how long the reload took
-		 * @return the result
-		 */
-		public ConfigReloadResult unchanged(Duration duration) {
-			return new ConfigReloadResult(this, ReloadOutcome.UNCHANGED, duration, null);
-		}
-
-		/**
-		 * End with the version read rejected: the previous version stays in effect.
-		 * @param error why, without any property value
-		 * @param duration how long the reload took
-		 * @return the result
-		 */
-		public ConfigReloadResult rejected(String error, Duration duration) {
-			Assert.hasText(error, "'error' must not be empty");
-			return new ConfigReloadResult(this, ReloadOutcome.REJECTED, duration, error);
-		}
-
-		/**
-		 * End with the version read applied as a roll-back: the application's health left
-		 * {@code UP} after the previous version was applied, so the version before it is
-		 * in effect again. The versions are the rolled-back one (previous) and the one in
-		 * effect again (read).
-		 * @param reason why, naming the health contributors that went down, without any
-		 * property value
-		 * @param duration how long the roll-back took
-		 * @return the result
-		 */
-		public ConfigReloadResult rolledBack(String reason, Duration duration) {
-			Assert.hasText(reason, "'reason' must not be empty");
-			return new ConfigReloadResult(this, ReloadOutcome.ROLLED_BACK, duration, reason);
-		}
-
-		private static Set<String> sorted(Set<String> keys) {
-			return Collections.unmodifiableSet(new TreeSet<>(keys));
-		}
-
 	}
 
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import io.configlag.ConfigReloadResult;
+import io.configlag.ConfigReloadResultBuilder;
 import io.configlag.ConfigReloadedEvent;
 import io.configlag.ReloadOutcome;
 import io.configlag.ReloadTrigger;
@@ -219,7 +220,7 @@ public final class ConfigReloader {
 		if (vanished != null) {
 			return rejected(trigger, previous, startedAt, start, vanished, next, null);
 		}
-		ConfigReloadResult.Builder result = ConfigReloadResult.builder(trigger, startedAt)
+		ConfigReloadResultBuilder result = ConfigReloadResult.builder(trigger, startedAt)
 			.versions(previous.version(), next.version());
 		if (next.version().equals(previous.version())) {
 			return finish(result.unchanged(since(start)));
@@ -304,7 +305,7 @@ public final class ConfigReloader {
 		// Logged again for another candidate with the same error (a bad Secret that stays
 		// while a ConfigMap changes), only at DEBUG for the same candidate
 		String logged = error + ((candidate != null) ? " (candidate " + candidate.version() + ")" : "");
-		ConfigReloadResult.Builder builder = ConfigReloadResult.builder(trigger, startedAt)
+		ConfigReloadResultBuilder builder = ConfigReloadResult.builder(trigger, startedAt)
 			.versions(previous.version(), previous.version());
 		if (diff != null) {
 			builder.keys(diff.added(), diff.changed(), diff.removed());
